@@ -148,6 +148,7 @@ class Document:
     doc: str                            # base name of the input file, else the id
     text: str                           # decoded text as read; all offsets point here
     source: str | None = None           # path or URL it came from
+    path: str | None = None             # the input file it was read from (for incremental runs)
     form: str = "txt"                   # txt | html | json | warc | feed | stdin
     title: str | None = None
     outlet: str | None = None
@@ -218,6 +219,7 @@ class Document:
             "kind": self.kind,
             "title": self.title,
             "source": self.source,
+            "path": self.path,
             "url": self.url,
             "author": self.author,
             "form": self.form,
@@ -272,7 +274,7 @@ class Document:
             return out
 
         doc = cls(id=d.get("id") or d["doc"], doc=d["doc"], text=text,
-                  source=d.get("source"), form=d.get("form", "txt"), title=d.get("title"),
+                  source=d.get("source"), path=d.get("path"), form=d.get("form", "txt"), title=d.get("title"),
                   outlet=d.get("outlet"), author=d.get("author"), url=d.get("url"),
                   published=DateWindow(**(d.get("published") or {})),
                   language=d.get("language"), kind=d.get("kind", "news"),

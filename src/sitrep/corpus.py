@@ -1,0 +1,61 @@
+"""The cross-document stages over the store: reuse, fusion, estimate series, contradictions.
+
+Only documents not yet seen (``corpus_done = 0``) are read: they are matched against the
+persisted reuse index, and only the fusion blocks their events reach are fused again, so
+adding documents does not reprocess earlier ones.  Results are written in one transaction.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from . import fuse as fusion
+from .reuse import ReuseIndex, find_reuse, source_groups
+
+log = logging.getLogger(__name__)
+INDEX_KEY = "reuse_index"
+
+
+def update(store) -> dict:
+    pending = store.pending_documents()
+    if not pending:
+        return {"reuses": 0, "fused": 0}
+    raw = store.get_state(INDEX_KEY)
+    index = ReuseIndex.from_bytes(raw) if raw else ReuseIndex()
+    found = find_reuse(pending, index=index, fetch=store.document)
+    n_reuse = sum(len(v) for v in found.values())
+    ids = {d.doc: d.id for d in pending}
+    for name in found:
+        if name not in ids:  # an earlier document found to copy a new one
+            earlier = store.document(name)
+            if earlier is not None:
+                ids[name] = earlier.id
+    reuses = {ids[name]: items for name, items in found.items() if name in ids and items}
+
+    pairs = [(a, b) for a, b, _rel in store.reuse_pairs()]
+    pairs += [(name, r.other) for name, items in found.items() for r in items]
+    groups = source_groups(pairs)
+
+    by_block: dict[str, list] = defaultdict(list)
+    pending_names = {d.doc for d in pending}
+    for doc, ev in store.event_mentions():
+        if doc in pending_names:
+            continue
+        for key in fusion.blocking_keys(ev):
+            by_block[key].append((doc, ev))
+    new_mentions = [(d.doc, ev) for d in pending for ev in d.events]
+    fused, touched = fusion.fuse_incremental(new_mentions, existing_by_block=lambda k: by_block.get(k, []),
+                                             groups=groups)
+    claims = store.claim_items() + [(d.doc, c) for d in pending for c in d.claims]
+    seen, unique_claims = set(), []
+    for doc, c in claims:
+        if (doc, c.id) not in seen:
+            seen.add((doc, c.id))
+            unique_claims.append((doc, c))
+    series = fusion.series(unique_claims, groups=groups)
+    fused_all = {f.id: f for f in store.fused_events() if f.blocking_key not in set(touched)}
+    fused_all.update({f.id: f for f in fused})
+    contradictions = fusion.contradictions(series, list(fused_all.values()), groups=groups)
+    store.write_corpus(done_ids=[d.id for d in pending], reuses=reuses, fused=fused, touched_blocks=touched,
+                       series=series, contradictions=contradictions, state={INDEX_KEY: index.to_bytes()})
+    return {"reuses": n_reuse, "fused": len(fused)}

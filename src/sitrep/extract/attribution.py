@@ -1,0 +1,462 @@
+"""Who says so: the source given for a statement, and whether it is hedged.
+
+:func:`attribution_for` reads the dependency parse around a piece of evidence and returns the
+source chain as the gold format writes it ("Speaker (affiliation) via Outlet"), or None for the
+narrator's own voice.  It understands "according to X", "X said", "..., said X", "X told CNN",
+"the newspaper cited X as saying", quotations that run over several sentences, and speakers
+referred to again by surname, pronoun ("he told the Telegraph") or a definite noun ("the report
+said" after "a State Department report").  :func:`hedge_cue` finds the hedging word of a statement.
+
+The word lists are data: ``data/speech_verbs.txt`` and ``data/hedges.txt``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+__all__ = ["Speaker", "attribution_for", "speaker_for", "speakers_by_sentence", "hedge_cue", "SPEECH_VERBS"]
+
+
+def _lines(name: str) -> tuple[str, ...]:
+    text = resources.files("sitrep.data").joinpath(name).read_text(encoding="utf-8")
+    return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#"))
+
+
+SPEECH_VERBS = frozenset(_lines("speech_verbs.txt"))
+OUTLET_WORDS = frozenset(_lines("outlet_words.txt"))
+_HEDGE = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in _lines("hedges.txt")) + r")\b", re.IGNORECASE)
+
+_QUOTES_OPEN = "\"“«„"
+_QUOTES_CLOSE = "\"”»“"
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_OTHER_PRONOUNS = frozenset({"it", "they", "them"})
+_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+_DETS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+# verbs whose subject reports what someone else said ("the newspaper cited X as saying")
+_CITE = frozenset({"cite", "quote"})
+_TELL = frozenset({"tell", "brief", "inform"})
+_OUTLET_NOUNS = frozenset({"newspaper", "paper", "daily", "publication", "agency", "outlet", "broadcaster",
+                           "channel", "network", "magazine", "website", "station", "tabloid", "weekly"})
+_NOT_OUTLETS = frozenset({"reporters", "journalists", "media", "press", "lawmakers", "parliament",
+                          "congress", "audience", "crowd", "people", "us", "me", "him", "her", "them"})
+
+
+@dataclass
+class Speaker:
+    name: str                      # "Col. Ismail Shukri", "Libyan sources", "the State Department report"
+    affiliation: str | None = None
+    via: str | None = None         # the outlet it was told to or cited by
+    start: int = 0                 # offsets of the speaker phrase in the document text
+    end: int = 0
+
+    def chain(self) -> str:
+        out = self.name
+        if self.affiliation and self.affiliation.lower() not in self.name.lower():
+            out += f" ({self.affiliation})"
+        if self.via and self.via.lower() not in self.name.lower():
+            out += f" via {self.via}"
+        return out
+
+
+# ---- hedges --------------------------------------------------------------------------------
+
+def hedge_cue(text: str) -> str | None:
+    """The hedging word or phrase of ``text`` ("suspected", "could not be independently verified"), or None."""
+    if not text:
+        return None
+    m = _HEDGE.search(text)
+    return m.group(0) if m else None
+
+
+# ---- phrases from the parse --------------------------------------------------------------
+
+def _phrase(tok, *, drop=("relcl", "acl", "appos", "punct", "advcl", "cc", "conj", "parataxis")) -> tuple[str, int, int] | None:
+    """The noun phrase headed by ``tok``, without clauses and appositions; leading determiner kept off
+    for definite common nouns only when a proper noun follows."""
+    keep = [tok]
+    for child in tok.children:
+        if child.dep_ in drop:
+            continue
+        keep.extend(child.subtree)
+    keep.sort(key=lambda t: t.i)
+    # keep a contiguous run around the head (the parse can attach far-away tokens)
+    idx = [t.i for t in keep]
+    lo, hi = tok.i, tok.i
+    s = set(idx)
+    while lo - 1 in s:
+        lo -= 1
+    while hi + 1 in s:
+        hi += 1
+    doc = tok.doc
+    while lo < hi and (doc[lo].is_punct or doc[lo].lower_ in _DETS and doc[lo + 1].pos_ == "PROPN"):
+        lo += 1
+    while hi > lo and doc[hi].is_punct:
+        hi -= 1
+    span = doc[lo:hi + 1]
+    text = " ".join(span.text.split())
+    return (text, span.start_char, span.end_char) if text else None
+
+
+def _appos_name(tok):
+    """'the head of intelligence, Col. X' -> (Col. X, head of intelligence)."""
+    for child in tok.children:
+        if child.dep_ == "appos":
+            if child.pos_ == "PROPN" and tok.pos_ != "PROPN":
+                return child, tok
+            if tok.pos_ == "PROPN":
+                return tok, child
+    return tok, None
+
+
+def _affiliation_of(tok) -> str | None:
+    """An organisation named in the speaker's relative clause or apposition ("who heads X")."""
+    for child in tok.children:
+        if child.dep_ in ("relcl", "acl", "appos"):
+            ents = [e for e in tok.doc.ents if e.label_ in ("ORG", "NORP", "GPE", "FAC")
+                    and child.left_edge.i <= e.start and e.end <= child.right_edge.i + 1]
+            for e in ents:
+                if e.label_ == "ORG":
+                    return " ".join(e.text.split())
+            if child.dep_ == "appos" and child.pos_ != "PROPN":
+                ph = _phrase(child)
+                if ph:
+                    return re.sub(r"^(?:a|an|the)\s+", "", ph[0], flags=re.IGNORECASE)
+    return None
+
+
+def _subject(verb):
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            return child
+    # "..., said the minister" can attach the subject as dobj/attr after the verb
+    for child in verb.children:
+        if child.dep_ in ("attr", "dobj") and child.i > verb.i and verb.lemma_ == "say" and child.pos_ in ("PROPN", "NOUN"):
+            return child
+    # a conjoined verb or a participle clause shares its subject ("X arrived and said", "..., claiming")
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+        return _subject(verb.head)
+    return None
+
+
+def _via(verb) -> str | None:
+    """The outlet a statement was given to: 'told CNN', 'said in an interview with Reuters'."""
+    if verb.lemma_ in _TELL:
+        for child in verb.children:
+            if child.dep_ in ("dobj", "dative", "iobj") and child.lower_ not in _NOT_OUTLETS:
+                if any(t.pos_ == "PROPN" for t in child.subtree) or child.text[:1].isupper():
+                    ph = _phrase(child)
+                    if ph:
+                        return ph[0]
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("to", "in", "with"):
+            for t in child.subtree:
+                if t.pos_ == "PROPN" and t.ent_type_ == "ORG" and t.lower_ not in _NOT_OUTLETS:
+                    ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+                    if ent is not None and child.lower_ != "in" or any(w.lower_ in ("interview", "statement") for w in child.subtree):
+                        return " ".join((ent.text if ent is not None else t.text).split())
+    return None
+
+
+# ---- resolving pronouns, surnames and definite nouns -----------------------------------------
+
+def _person_mentions(doc) -> list[tuple[int, int, str]]:
+    """PERSON mentions as (start, end, name), from the normalised mentions or spaCy's entities."""
+    out = []
+    for m in getattr(doc, "mentions", None) or []:
+        if m.label == "PERSON":
+            out.append((m.start, m.end, m.text))
+    if not out and doc.spacy is not None:
+        out = [(e.start_char, e.end_char, e.text) for e in doc.spacy.ents if e.label_ == "PERSON"]
+    return sorted(out)
+
+
+def _full_name(doc, name: str, before: int) -> str:
+    """'Benotman' -> 'Noman Benotman' when the fuller name appeared earlier."""
+    last = name.split()[-1] if name.split() else name
+    for s, e, text in _person_mentions(doc):
+        if s >= before:
+            break
+        if len(text.split()) > len(name.split()) and text.split()[-1] == last:
+            return " ".join(text.split())
+    return name
+
+
+def _last_person(doc, before: int) -> str | None:
+    found = None
+    for s, e, text in _person_mentions(doc):
+        if s >= before:
+            break
+        found = text
+    return _full_name(doc, found, before) if found else None
+
+
+# ---- finding the speaker of a sentence ---------------------------------------------------
+
+def _is_passive(verb) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def _speaker_of_verb(doc, verb, *, earlier) -> Speaker | None:
+    if _is_passive(verb):
+        # "It is estimated to have...", "800 were reported killed": no speaker unless "by X"
+        for c in verb.children:
+            if c.dep_ == "agent":
+                for obj in c.children:
+                    if obj.dep_ == "pobj":
+                        return _speaker_from_token(doc, obj, verb=None, earlier=earlier)
+        return None
+    subj = _subject(verb)
+    if subj is not None and subj.dep_ == "expl":
+        return None
+    if verb.lemma_ in _CITE and subj is not None:
+        # "the newspaper cited X as saying": X speaks, the subject is the outlet
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                sp = _speaker_from_token(doc, child, verb=verb, earlier=earlier)
+                outlet = _speaker_from_token(doc, subj, verb=verb, earlier=earlier)
+                if sp is not None:
+                    sp.via = outlet.name if outlet else None
+                return sp
+    if subj is None:
+        return None
+    return _speaker_from_token(doc, subj, verb=verb, earlier=earlier)
+
+
+def _outlet_before(doc, tok) -> str | None:
+    """'the newspaper' -> the last outlet-like organisation named before it."""
+    best = None
+    for e in tok.doc.ents:
+        if e.end_char > tok.idx:
+            break
+        if e.label_ in ("ORG", "WORK_OF_ART", "PERSON") and set(re.findall(r"[a-z]+", e.text.lower())) & OUTLET_WORDS:
+            best = e
+    return " ".join(best.text.split()) if best is not None else getattr(doc, "outlet", None)
+
+
+def _entity_name_at(doc, start: int, end: int) -> str | None:
+    for m in getattr(doc, "mentions", None) or []:
+        if start <= m.start and m.end <= end and m.entity and m.label != "PERSON":
+            if (m.end - m.start) >= 0.6 * (end - start):
+                return doc.entity_name(m.entity)
+    return None
+
+
+def _speaker_from_token(doc, tok, *, verb, earlier) -> Speaker | None:
+    low = tok.lower_
+    via = _via(verb) if verb is not None else None
+    if low in _FIRST_PERSON:
+        return None
+    if low in _PERSON_PRONOUNS:
+        name = _last_person(doc, tok.idx)
+        if name is None:
+            return None
+        prev = next((s for s in reversed(earlier) if s.name == name), None)
+        return Speaker(name, prev.affiliation if prev else None, via, tok.idx, tok.idx + len(tok))
+    if low in _OTHER_PRONOUNS:
+        prev = earlier[-1] if earlier else None
+        if prev is None or low == "it" and " " not in prev.name and prev.name[:1].isupper():
+            return None
+        return Speaker(prev.name, prev.affiliation, via or prev.via, tok.idx, tok.idx + len(tok))
+    if tok.lower_ in ("that", "which", "who"):
+        return None
+    head, role = _appos_name(tok)
+    ph = _phrase(head)
+    if ph is None:
+        return None
+    name, s, e = ph
+    affiliation = _affiliation_of(head)
+    if role is not None and role is not head:
+        rp = _phrase(role)
+        if rp:
+            affiliation = re.sub(r"^(?:a|an|the)\s+", "", rp[0], flags=re.IGNORECASE)
+    if head.ent_type_ == "PERSON" or head.pos_ == "PROPN" and tok.ent_type_ == "PERSON":
+        name = _full_name(doc, name, s)
+    elif head.pos_ == "NOUN" and head.lemma_.lower() in _OUTLET_NOUNS and name.split()[0].lower() in _DETS:
+        outlet = _outlet_before(doc, head)
+        if outlet:
+            return Speaker(outlet, None, via, s, e)
+    elif head.pos_ == "NOUN" and name.split()[0].lower() in ("the", "this", "these", "those"):
+        # "the report said" after "a State Department report": reuse the earlier, fuller chain
+        for prev in reversed(earlier):
+            if prev.name.split()[-1].lower() == head.lower_ and prev.name.lower() != name.lower():
+                return Speaker(prev.name, prev.affiliation, via or prev.via, s, e)
+    canonical = _entity_name_at(doc, s, e)
+    return Speaker(canonical or name, affiliation, via, s, e)
+
+
+def _according_to(doc, sent, *, earlier) -> Speaker | None:
+    for tok in sent:
+        if tok.lower_ == "according":
+            for prep in tok.children:
+                if prep.lower_ == "to":
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj":
+                            sp = _speaker_from_token(doc, obj, verb=None, earlier=earlier)
+                            if sp is not None:
+                                sp.affiliation = sp.affiliation or _affiliation_of(obj)
+                                conj = [c for c in obj.children if c.dep_ == "conj"]
+                                for c in conj:
+                                    cp = _phrase(c)
+                                    if cp:
+                                        sp.name = f"{sp.name} and {cp[0]}"
+                            return sp
+    # the parser does not always attach "according to" as above: read the words after it
+    m = re.search(r"\baccording to\s+([^,.;:\n]+)", sent.text, re.IGNORECASE)
+    if m:
+        name = m.group(1).strip()
+        start = sent.start_char + m.start(1)
+        return Speaker(name, None, None, start, start + len(name))
+    return None
+
+
+def _speech_verbs(sent, *, exclude=None):
+    for tok in sent:
+        if tok.lemma_ in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX") and (exclude is None or tok.i not in exclude):
+            yield tok
+
+
+def _is_ancestor(verb, tok) -> bool:
+    return tok is verb or any(a.i == verb.i for a in tok.ancestors)
+
+
+_NOT_CONTENT = frozenset({"advcl", "prep", "npadvmod", "nsubj", "nsubjpass", "csubj", "agent", "mark"})
+
+
+def _outside_content(verb, tok) -> bool:
+    """Whether ``tok`` hangs off ``verb`` as circumstance ("Speaking at a 23-nation conference, X said")."""
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.lemma_ in SPEECH_VERBS:
+            continue                               # "cited X as saying ..." carries the content
+        if child.dep_ == "prep" and (child.lower_ == "including" or any(g.lemma_ in SPEECH_VERBS for g in child.children)):
+            continue
+        if child.dep_ in _NOT_CONTENT and child.left_edge.i <= tok.i <= child.right_edge.i:
+            return True
+    return False
+
+
+def _speaker_in_sentence(doc, sent, first, *, earlier, bounds=None) -> Speaker | None:
+    """The speaker of the statement whose first token is ``first`` in ``sent``."""
+    lo, hi = bounds or (sent.start_char, sent.end_char)
+    sp = _according_to(doc, sent, earlier=earlier)
+    if sp is not None and lo <= sp.start < hi:
+        return sp
+    verbs = [v for v in _speech_verbs(sent) if lo <= v.idx < hi and not _outside_content(v, first)]
+    if not verbs:
+        return None
+    # the verb that governs the statement, else one that hangs off the same clause
+    ranked = sorted(verbs, key=lambda v: (not _is_ancestor(v, first), abs(v.i - first.i)))
+    for v in ranked:
+        subj = _subject(v)
+        # the statement is the subject of the verb ("800 fighters were reported..."): not a speaker
+        if subj is not None and subj.left_edge.i <= first.i <= subj.right_edge.i:
+            continue
+        sp = _speaker_of_verb(doc, v, earlier=earlier)
+        if sp is not None:
+            return sp
+    return None
+
+
+# ---- quotations ------------------------------------------------------------------------------
+
+def _quote_bounds(text: str, start: int) -> tuple[int, int] | None:
+    """(open, close) of the quotation that contains ``start``, within its paragraph."""
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", start)
+    para_end = len(text) if para_end < 0 else para_end
+    inside, open_at = False, -1
+    for i in range(para_start, start):
+        ch = text[i]
+        if ch in "“«„":
+            inside, open_at = True, i
+        elif ch in "”»":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+            open_at = i if inside else -1
+    if not inside:
+        return None
+    for j in range(start, para_end):
+        if text[j] in '"”»':
+            return open_at, j
+    return open_at, para_end
+
+
+def _speaker_of_quote(doc, open_at: int, close_at: int, *, earlier) -> Speaker | None:
+    sdoc = doc.spacy
+    # after the quote: '"...," he told the Telegraph.'
+    after = [s for s in sdoc.sents if s.start_char <= close_at < s.end_char or close_at <= s.start_char < close_at + 3]
+    for sent in after:
+        for v in _speech_verbs(sent):
+            if v.idx > close_at:
+                sp = _speaker_of_verb(doc, v, earlier=earlier)
+                if sp is not None:
+                    return sp
+    # before the quote: 'X said: "..."'
+    before = [s for s in sdoc.sents if s.start_char <= open_at < s.end_char or s.end_char <= open_at < s.end_char + 3]
+    for sent in before:
+        for v in _speech_verbs(sent):
+            if v.idx < open_at:
+                sp = _speaker_of_verb(doc, v, earlier=earlier)
+                if sp is not None:
+                    return sp
+    return None
+
+
+# ---- public API ---------------------------------------------------------------------------
+
+def speakers_by_sentence(doc, *, before: int | None = None) -> list[tuple[int, Speaker]]:
+    """(sentence start, speaker) for every sentence that names a source, in text order.
+
+    Compute it once per document and pass it to :func:`speaker_for` as ``earlier``.
+    """
+    out: list[tuple[int, Speaker]] = []
+    sdoc = getattr(doc, "spacy", None)
+    if sdoc is None:
+        return out
+    for sent in sdoc.sents:
+        if before is not None and sent.end_char > before:
+            break
+        prev = [s for _, s in out]
+        sp = _according_to(doc, sent, earlier=prev)
+        if sp is None:
+            for v in _speech_verbs(sent):
+                sp = _speaker_of_verb(doc, v, earlier=prev)
+                if sp is not None:
+                    break
+        if sp is not None:
+            out.append((sent.start_char, sp))
+    return out
+
+
+def speaker_for(doc, start: int, end: int, *, earlier: list[tuple[int, Speaker]] | None = None) -> Speaker | None:
+    """The speaker of the statement ``doc.text[start:end]`` (None: the narrator's voice).
+
+    ``earlier`` is :func:`speakers_by_sentence` of the document, when the caller has it.
+    """
+    sdoc = getattr(doc, "spacy", None)
+    if sdoc is None or not len(sdoc) or start >= len(sdoc.text) or end <= start:
+        return None
+    span = sdoc.char_span(start, min(end, len(sdoc.text)), alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    first = span[0]
+    sent = first.sent
+    if earlier is None:
+        earlier = speakers_by_sentence(doc, before=sent.start_char)
+    earlier = [sp for s0, sp in earlier if s0 < sent.start_char]
+    q = _quote_bounds(sdoc.text, start)
+    if q is not None:
+        sp = _speaker_of_quote(doc, q[0], q[1], earlier=earlier)
+        if sp is not None:
+            return sp
+    text = sdoc.text
+    line = (text.rfind("\n", 0, start) + 1, (text.find("\n", start) + 1 or len(text) + 1) - 1)
+    return _speaker_in_sentence(doc, sent, span.root if span.root.sent == sent else first, earlier=earlier,
+                                bounds=line)
+
+
+def attribution_for(doc, start: int, end: int) -> str | None:
+    """The source chain of ``doc.text[start:end]`` ("Libyan sources via CNN"), or None (narrator)."""
+    sp = speaker_for(doc, start, end)
+    return sp.chain() if sp is not None else None

@@ -1,0 +1,467 @@
+"""claims stage: numeric claims with what is counted, where, when, who says so.
+
+Every number phrase of the article text (:func:`sitrep.extract.numbers.find_numbers`) becomes a
+:class:`~sitrep.model.Claim` when it counts forces, casualties, populations, money, percentages,
+distances, or units such as camps, bases, positions, provinces and nations.  What is counted comes
+from the parse (the noun the number modifies, "dozens of X", "X percent of Y", the casualty verb
+that governs it); the vocabulary is ``data/claim_nouns.tsv``.  Durations, ages, dates, numbers in
+names, anaphoric counts ("these two countries") and the count of sources ("two officials said") are
+not claims.  A figure restated about the same thing (headline, highlights, body) is kept once,
+with every span.
+"""
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+
+from ..model import Claim, DateWindow, Document, Span, Value
+from ..pipeline import stage
+from .attribution import hedge_cue, speaker_for, speakers_by_sentence
+from .numbers import NumberMatch, find_numbers
+
+log = logging.getLogger(__name__)
+
+__all__ = ["claims", "claims_for", "counted_noun"]
+
+
+@dataclass(frozen=True)
+class NounInfo:
+    unit: str          # people | other
+    kind: str          # noun | casualty | verb | source
+    participle: str    # for casualty nouns and verbs: "killed", "wounded" ...
+
+
+def _load_nouns() -> MappingProxyType:
+    text = resources.files("sitrep.data").joinpath("claim_nouns.tsv").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    out = {}
+    for row in csv.DictReader(lines, delimiter="\t"):
+        out[row["word"].lower()] = NounInfo(row["unit"], row["kind"], row.get("participle") or "")
+    return MappingProxyType(out)
+
+
+NOUNS = _load_nouns()      # read-only, loaded once at import
+_VERBS = MappingProxyType({w: i for w, i in NOUNS.items() if i.kind == "verb"})
+_NOT_CLAIM_UNITS = frozenset({"duration", "age"})
+_ANAPHORIC = frozenset({"these", "those", "both"})
+_SETTLEMENT = frozenset({"city", "town", "village", "settlement", "camp", "district", "region", "country",
+                         "province", "state", "island", "enclave", "community", "municipality", "capital"})
+
+
+# ---- what is counted ---------------------------------------------------------------------
+
+def _noun_info(tok) -> NounInfo | None:
+    for key in (tok.lower_, tok.lemma_.lower(), f"{tok.lower_}s"):
+        info = NOUNS.get(key)
+        if info is not None and info.kind != "verb":
+            return info
+    # "21 Egyptian Christians", "300 Somalis": a plural demonym or group of people
+    if tok.pos_ == "PROPN" and tok.text.endswith("s") and (tok.tag_ == "NNPS" or tok.ent_type_ == "NORP"):
+        return NounInfo("people", "noun", "")
+    if tok.ent_type_ == "NORP" and tok.text.endswith("s"):
+        return NounInfo("people", "noun", "")
+    return None
+
+
+def _span_tokens(sdoc, m: NumberMatch):
+    return sdoc.char_span(m.start, m.end, alignment_mode="expand")
+
+
+def counted_noun(span):
+    """The token counted by the number phrase ``span`` (a spaCy Span), or None.
+
+    "800 fighters" -> fighters; "dozens of fighters" -> fighters; "a 23-nation conference" -> nation;
+    '"a couple of hundred" fighters' -> fighters.
+    """
+    if span is None or not len(span):
+        return None
+    last = span[-1]
+    if last.is_alpha and not last.like_num and last.pos_ in ("NOUN", "PROPN") and len(span) > 1 \
+            and span[-2].text == "-":
+        return last                               # "23-nation"
+    root = span.root
+    # "dozens of fighters", "70 percent of the fighters", "one of the soldiers"
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i >= span.end - 1:
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.pos_ in ("NOUN", "PROPN"):
+                    return obj
+    if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det") and root.head.i >= span.end:
+        if root.head.pos_ in ("NOUN", "PROPN"):
+            return root.head
+    # quotes or odd parses: the first noun right after the phrase
+    doc = span.doc
+    for tok in doc[span.end:min(len(doc), span.end + 4)]:
+        if tok.pos_ in ("NOUN", "PROPN"):
+            return tok
+        if tok.pos_ in ("VERB", "AUX", "ADP", "CCONJ", "SCONJ") or tok.text in ",;:.()":
+            break
+    return None
+
+
+_AGGREGATES = frozenset({"number", "numbers", "estimate", "estimates", "total", "count", "strength", "size",
+                         "figure", "figures", "tally", "toll", "ranks", "contingent", "force"})
+
+
+def _noun_from_context(span):
+    """A counted noun stated elsewhere in the clause.
+
+    "the number of fighters ranged from 1000 to 3000" -> fighters; "800 fighters ..., including up
+    to 300 who fought in Syria" -> fighters; "dozens who were abducted" -> people.
+    """
+    root = span.root
+    # "including up to 300": the set it is part of
+    if root.dep_ == "pobj" and root.head.lower_ in ("including", "among", "of") and root.head.head.pos_ in ("NOUN", "PROPN"):
+        info = _noun_info(root.head.head)
+        if info is not None and info.unit == "people":
+            return root.head.head
+    verb = root
+    for _ in range(4):
+        if verb.pos_ in ("VERB", "AUX") or verb.dep_ == "ROOT":
+            break
+        verb = verb.head
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in _AGGREGATES:
+            if child.lemma_.lower() in ("toll", "tally") and _noun_info(child) is not None:
+                return child
+            for t in child.subtree:
+                if t.i > child.i and t.pos_ in ("NOUN", "PROPN") and _noun_info(t) is not None:
+                    return t
+    # "including up to 300 who previously fought": the closest counted noun before it
+    if root.dep_ == "pobj" and root.head.lower_ == "including":
+        for t in reversed(span.doc[span.sent.start:span.start]):
+            info = _noun_info(t) if t.pos_ in ("NOUN", "PROPN") else None
+            if info is not None and info.unit == "people":
+                return t
+    return None
+
+
+def _casualty_verb(tok):
+    """The casualty verb that governs ``tok`` ("killing six fighters", "14 wounded"), or None."""
+    cur = tok
+    for _ in range(3):
+        if cur.lemma_.lower() in _VERBS and cur.pos_ in ("VERB", "ADJ", "AUX"):
+            return cur
+        if cur.dep_ in ("ROOT",):
+            break
+        cur = cur.head
+    for child in tok.children:
+        if child.lemma_.lower() in _VERBS and child.dep_ in ("acl", "relcl", "amod"):
+            return child
+    return None
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("\n", " ").split()).strip(" ,;:-\"“”'")
+
+
+def _noun_phrase(noun, *, exclude: set[int]) -> str:
+    """The counted noun with its left modifiers and an 'of' complement, without the number itself."""
+    doc = noun.doc
+    left = []
+    for child in noun.children:
+        if child.i < noun.i and child.dep_ in ("compound", "amod", "nmod", "poss", "case") and child.i not in exclude:
+            left.extend(t for t in child.subtree if t.i not in exclude)
+    left = sorted({t.i for t in left})
+    # keep only the contiguous run that ends at the noun
+    words = []
+    i = noun.i - 1
+    ids = set(left)
+    while i in ids:
+        words.insert(0, doc[i].text_with_ws)
+        i -= 1
+    phrase = "".join(words) + noun.text
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "from") and child.i > noun.i:
+            sub = doc[child.i:child.right_edge.i + 1]
+            if len(sub) <= 6:
+                phrase += " " + sub.text
+    return _clean(phrase)
+
+
+def _participle_phrase(noun) -> str | None:
+    """'fighters undergoing training', 'fighters based in Derna': a short participle clause."""
+    for child in noun.children:
+        if child.dep_ in ("acl", "relcl") and child.i > noun.i:
+            sub = noun.doc[max(child.left_edge.i, noun.i + 1):child.right_edge.i + 1]
+            if len(sub) <= 7:
+                return _clean(sub.text)
+    return None
+
+
+def _about_count(noun, info: NounInfo, span) -> str:
+    excl = {t.i for t in span}
+    if not (span.start <= noun.i + 1 and noun.i <= span.end + 3):
+        # the noun was found in the clause: describe the counted set by the number's own clause
+        extra = _participle_phrase(span.root)
+        base = _noun_phrase(noun, exclude=excl)
+        return f"{base} {extra}" if extra else base
+    base = _noun_phrase(noun, exclude=excl)
+    verb = _casualty_verb(noun)
+    if info.kind == "casualty":
+        return f"people {info.participle}".strip() if noun.lower_ in ("dead", "wounded", "injured", "toll",
+                                                                      "deaths", "fatalities", "casualties") \
+            else f"{base} {info.participle}".strip()
+    if verb is not None:
+        part = _VERBS[verb.lemma_.lower()].participle
+        return f"{base} {part}"
+    extra = _participle_phrase(noun)
+    return f"{base} {extra}" if extra else base
+
+
+def _about_implicit(span) -> tuple[str, str] | None:
+    """A bare number governed by a casualty verb: 'killing four', '14 wounded' -> people killed."""
+    root = span.root
+    verb = _casualty_verb(root)
+    if verb is None and root.dep_ == "conj":
+        verb = _casualty_verb(root.head)
+    if verb is None:
+        # "One person was killed and 14 wounded": the verb may be a sibling
+        for t in span.doc[span.end:min(len(span.doc), span.end + 2)]:
+            if t.lemma_.lower() in _VERBS:
+                verb = t
+                break
+    if verb is None:
+        return None
+    return f"people {_VERBS[verb.lemma_.lower()].participle}", "people"
+
+
+def _population(span, where: str | None) -> str | None:
+    """'population of about 100,000', 'a city of 100,000' -> population of <place>."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ == "of":
+        owner = root.head.head
+        if owner.lemma_.lower() in ("population", "populace") or owner.lemma_.lower() in _SETTLEMENT:
+            return f"population of {where}" if where else "population"
+    if root.dep_ in ("nummod", "appos") and root.head.lemma_.lower() in ("population",):
+        return f"population of {where}" if where else "population"
+    return None
+
+
+def _about_unit(span, m: NumberMatch, where: str | None) -> str:
+    """What a money, percentage or distance figure measures."""
+    root = span.root
+    doc = span.doc
+    kind = m.kind
+    if kind == "percent":
+        for child in root.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                obj = doc[child.i + 1:child.right_edge.i + 1]
+                return _clean(f"share of {obj.text}")
+        if root.head.pos_ == "NOUN" and root.head.i > span.end - 1:
+            return _clean(f"share of {root.head.text}")
+        return "share"
+    if kind == "distance":
+        preps = [c for c in root.children if c.dep_ in ("prep", "advmod") and c.i >= span.end - 1]
+        if preps:
+            tail = doc[preps[0].i:preps[-1].right_edge.i + 1].text
+            start = f"distance from {where} " if where and preps[0].lower_ not in ("from",) else "distance "
+            return _clean(start + tail)
+        return f"distance {root.head.lemma_}ed" if root.head.pos_ == "VERB" and root.head.lemma_.endswith("advance") else "distance"
+    # money: "bonuses of $1,000", "$2 million in ransom", "a $5 million bounty"
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN":
+        owner = root.head.head
+        if owner.lemma_.lower() not in ("billion", "million", "dollar", "access"):
+            return _noun_phrase(owner, exclude={t.i for t in span})
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "for", "of", "as") and child.i >= span.start:
+            obj = [c for c in child.children if c.dep_ == "pobj"]
+            if obj and obj[0].lower_ not in ("dollars", "euros", "pounds"):
+                return _clean(doc[obj[0].left_edge.i:obj[0].right_edge.i + 1].text)
+            for c in obj:
+                for cc in c.children:
+                    if cc.dep_ == "prep" and cc.lower_ in ("in", "for"):
+                        return _clean(doc[cc.i + 1:cc.right_edge.i + 1].text)
+    if root.dep_ in ("compound", "nummod", "amod") and root.head.pos_ == "NOUN" and root.head.i >= span.end:
+        return _noun_phrase(root.head, exclude={t.i for t in span})
+    return "money"
+
+
+# ---- where, when, actor -----------------------------------------------------------------
+
+def _where(doc: Document, sent, m: NumberMatch) -> str | None:
+    places = [p for p in doc.places if sent.start_char <= p.start < sent.end_char]
+    if not places and doc.spacy is not None:
+        places = [_EntPlace(e.start_char, e.text) for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]
+    if not places:
+        return None
+    # prefer a place after the number in its clause, else the closest before it
+    after = [p for p in places if p.start >= m.end]
+    best = min(after, key=lambda p: p.start) if after else max(places, key=lambda p: p.start)
+    return getattr(best, "name", None) or best.text
+
+
+@dataclass
+class _EntPlace:
+    start: int
+    text: str
+    name: str | None = None
+
+
+def _window_fn():
+    try:
+        from ..normalize import times as times_mod
+    except ImportError:
+        return None
+    return getattr(times_mod, "window_for", None)
+
+
+def _when(doc: Document, sent, m: NumberMatch, *, window_for) -> DateWindow:
+    if window_for is not None:
+        try:
+            w = window_for(doc, m.start, m.end)
+        except Exception:  # noqa: BLE001 - another stage's helper must not sink the claim
+            log.debug("window_for failed", exc_info=True)
+            w = None
+        if isinstance(w, DateWindow):
+            return w
+    times = [t for t in doc.times if sent.start_char <= t.start < sent.end_char]
+    if times:
+        t = min(times, key=lambda t: abs(t.start - m.start))
+        return DateWindow(t.earliest, t.latest, t.precision, t.text, source="text")
+    p = doc.published
+    return DateWindow(p.earliest, p.latest, p.precision, None, source="publication")
+
+
+def _actor(doc: Document, noun, span) -> str | None:
+    """The canonical actor the figure is about: a mention inside the counted phrase, else the clause subject."""
+    if noun is None:
+        return None
+    lo, hi = noun.left_edge.idx, noun.right_edge.idx + len(noun.right_edge)
+    ranges = [(lo, hi)]
+    verb = noun.head if noun.dep_ in ("dobj", "attr") else None
+    if verb is not None:
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                ranges.append((c.left_edge.idx, c.right_edge.idx + len(c.right_edge)))
+    for a, b in ranges:
+        for mt in doc.mentions:
+            if a <= mt.start < b and mt.label in ("ARMED_GROUP", "GOV_BODY", "ORG", "NORP"):
+                return doc.entity_name(mt.entity) if mt.entity else mt.text
+        if not doc.mentions:
+            for e in noun.doc.ents:
+                if a <= e.start_char < b and e.label_ in ("ORG", "NORP"):
+                    return e.text
+    return None
+
+
+# ---- filters -----------------------------------------------------------------------------
+
+def _anaphoric(span) -> bool:
+    """'these two countries', 'both', 'the two groups': a set counted before."""
+    doc = span.doc
+    if span.start == 0:
+        return False
+    prev = doc[span.start - 1]
+    if prev.lower_ in _ANAPHORIC:
+        return True
+    return prev.lower_ == "the" and span[0].is_alpha and len(span) == 1 and span[0].lower_ in (
+        "two", "three", "four", "five", "six")
+
+
+def _in_name(doc: Document, m: NumberMatch) -> bool:
+    for mt in doc.mentions:
+        if mt.start <= m.start and m.end <= mt.end and mt.label not in ("GPE", "LOC"):
+            return True
+    return False
+
+
+# ---- one document ----------------------------------------------------------------------
+
+def _claim_for(doc: Document, m: NumberMatch, *, window_for, speakers) -> Claim | None:
+    if m.unit in _NOT_CLAIM_UNITS or (m.low is None and m.high is None):
+        return None
+    sdoc = doc.spacy
+    span = _span_tokens(sdoc, m)
+    if span is None or not len(span) or _anaphoric(span) or _in_name(doc, m):
+        return None
+    sent = span[0].sent
+    where = _where(doc, sent, m)
+    noun = None
+    if m.kind in ("money", "percent", "distance"):
+        about, unit = _about_unit(span, m, where), m.unit
+    else:
+        pop = _population(span, where)
+        if pop is not None:
+            about, unit = pop, "people"
+        else:
+            noun = counted_noun(span)
+            info = _noun_info(noun) if noun is not None else None
+            if info is None:
+                noun = _noun_from_context(span)
+                info = _noun_info(noun) if noun is not None else None
+            if info is not None and info.kind == "source":
+                return None
+            if info is not None:
+                about, unit = _about_count(noun, info, span), info.unit
+            else:
+                implicit = _about_implicit(span)
+                if implicit is None:
+                    return None
+                about, unit = implicit
+                noun = None
+    sp = speaker_for(doc, m.start, m.end, earlier=speakers)
+    evidence = Span(sent.start_char, sent.end_char)
+    while evidence.end > evidence.start and doc.text[evidence.end - 1].isspace():
+        evidence.end -= 1
+    return Claim(
+        id="",
+        about=about,
+        value=Value(m.low, m.high, m.text),
+        unit=unit,
+        actor=_actor(doc, noun, span),
+        where=where,
+        when=_when(doc, sent, m, window_for=window_for),
+        attributed_to=sp.chain() if sp is not None else None,
+        hedged=hedge_cue(sent.text) is not None,
+        spans=[evidence],
+    )
+
+
+def _head_word(about: str) -> str:
+    words = about.lower().split()
+    for w in words:
+        if w in NOUNS or w.rstrip("s") in NOUNS:
+            return w.rstrip("s")
+    return words[0] if words else ""
+
+
+def _dedupe(found: list[Claim]) -> list[Claim]:
+    """One claim per figure about the same thing: restatements add their spans to the first."""
+    out: list[Claim] = []
+    for c in found:
+        key = (c.value.low, c.value.high, c.unit, _head_word(c.about))
+        same = next((o for o in out if (o.value.low, o.value.high, o.unit, _head_word(o.about)) == key), None)
+        if same is None:
+            out.append(c)
+            continue
+        same.spans.extend(s for s in c.spans if s not in same.spans)
+        same.attributed_to = same.attributed_to or c.attributed_to
+    return out
+
+
+def claims_for(doc: Document, *, window_for=None) -> list[Claim]:
+    """The numeric claims of one analysed document (``doc.spacy`` set), ids C1, C2 ... in text order."""
+    sdoc = doc.spacy
+    if sdoc is None or not len(sdoc):
+        return []
+    speakers = speakers_by_sentence(doc)
+    found = []
+    for m in find_numbers(sdoc.text):
+        c = _claim_for(doc, m, window_for=window_for, speakers=speakers)
+        if c is not None:
+            found.append(c)
+    out = _dedupe(found)
+    for i, c in enumerate(out, 1):
+        c.id = f"C{i}"
+    return out
+
+
+@stage("claims", reads=("spacy", "mentions", "entities", "places", "times"), writes=("claims",))
+def claims(docs, *, res):
+    window_for = _window_fn()
+    for doc in docs:
+        doc.claims = claims_for(doc, window_for=window_for)

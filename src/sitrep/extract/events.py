@@ -1,0 +1,1161 @@
+"""events stage: ACLED-coded events from the parsed article text.
+
+Per sentence, trigger words and phrases (``data/event_rules.toml``) propose candidate
+events; the parse decides whether each one is real (not negated, hypothetical, a threat
+or a metaphor), what sub-type it gets (modifiers such as "suicide" or "drone", civilians
+vs armed actors as targets, a place vs a person as the object of "capture"), who acted,
+against whom, and the casualty counts.  Candidates describing one occurrence in one
+clause merge; a following sentence that only gives the toll joins the event; a clause
+naming several places ("in Iraq and Syria") gives one event per place; restatements of
+the same occurrence in one document merge into one event with all their evidence.
+
+The other normalize/extract modules provide places, times, actors, numbers and
+attribution; their helpers are looked up through :class:`Helpers` so that this stage
+degrades gracefully (publication window, sentence places, mention names) when one is missing.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..model import DateWindow, Document, Event, Location, Span
+from ..pipeline import stage
+
+log = logging.getLogger(__name__)
+
+RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "event_rules.toml"
+VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians",
+                           "Protests", "Riots"})
+ARMED_LABELS = frozenset({"ARMED_GROUP", "GOV_BODY"})
+PLACE_NOUNS = frozenset({"town", "city", "village", "district", "territory", "area", "region",
+                         "province", "state", "county", "neighbourhood", "neighborhood", "capital",
+                         "port", "airport", "oilfield", "field", "base", "hill", "road", "highway",
+                         "border", "crossing", "coast", "island", "valley", "camp", "enclave",
+                         "stronghold", "settlement", "municipality", "locality", "suburb", "quarter",
+                         "outskirts", "country", "zone", "front", "position", "refinery", "dam",
+                         "bridge", "garrison", "airbase", "checkpoint", "compound", "headquarters"})
+PERSON_ENTS = frozenset({"PERSON", "NORP"})
+PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+HEDGE_WORDS = ("suspected", "suspect", "alleged", "allegedly", "claimed", "claim", "believed",
+               "reportedly", "unconfirmed", "purportedly", "apparently", "thought to", "said to be")
+
+
+# ---------------------------------------------------------------- rules (data)
+
+@dataclass(frozen=True)
+class Trigger:
+    family: str
+    type: str
+    sub_type: str
+    strength: str = "weak"
+    priority: int = 0
+    target_rule: bool = False
+    civilian: str | None = None
+    armed: str | None = None
+    casualty: bool = False
+    toll_only: bool = False
+    territory: bool = False
+    person_object: bool = False
+    group_subject: bool = False
+    needs: tuple[str, ...] = ()
+    needs_event_verb: bool = False
+
+
+@dataclass(frozen=True)
+class Modifier:
+    words: tuple[str, ...]
+    families: tuple[str, ...]
+    type: str
+    sub_type: str
+    priority: int
+    actor_too: bool = False
+
+
+@dataclass
+class Rules:
+    triggers: dict[str, Trigger]
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]]   # first word -> [(phrase words, family)]
+    modifiers: list[Modifier]
+    protest_outcomes: list[dict]
+    lex: dict[str, frozenset[str]]
+    conventions: dict
+
+
+def load_rules(path: Path = RULES_PATH) -> Rules:
+    """Read ``event_rules.toml`` into lookup tables (done once per process via Resources)."""
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    triggers: dict[str, Trigger] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for t in raw.get("trigger", []):
+        fam = t["name"]
+        triggers[fam] = Trigger(
+            family=fam, type=t["type"], sub_type=t["sub_type"], strength=t.get("strength", "weak"),
+            priority=t.get("priority", 0), target_rule=t.get("target_rule", False),
+            civilian=t.get("civilian"), armed=t.get("armed"), casualty=t.get("casualty", False),
+            toll_only=t.get("toll_only", False), territory=t.get("territory", False),
+            person_object=t.get("person_object", False), group_subject=t.get("group_subject", False),
+            needs=tuple(t.get("needs", ())), needs_event_verb=t.get("needs_event_verb", False))
+        for w in t["words"]:
+            words = tuple(w.lower().split())
+            phrases.setdefault(words[0], []).append((words, fam))
+    for lst in phrases.values():
+        lst.sort(key=lambda p: -len(p[0]))   # longest phrase first
+    modifiers = [Modifier(words=tuple(m["words"]), families=tuple(m["families"]), type=m["type"],
+                          sub_type=m["sub_type"], priority=m["priority"],
+                          actor_too=m.get("actor_too", False)) for m in raw.get("modifier", [])]
+    lex = {k: frozenset(w.lower() for w in v) for k, v in raw.get("lexicon", {}).items()}
+    return Rules(triggers=triggers, phrases=phrases, modifiers=modifiers,
+                 protest_outcomes=sorted(raw.get("protest_outcome", []), key=lambda o: -o["rank"]),
+                 lex=lex, conventions=raw.get("conventions", {}))
+
+
+# ---------------------------------------------------------------- helpers of other stages
+
+class Helpers:
+    """The normalize/extract helpers this stage uses, each with a fallback when absent."""
+
+    def __init__(self):
+        self.location_for = _optional("sitrep.normalize.places", "location_for")
+        self.window_for = _optional("sitrep.normalize.times", "window_for")
+        self.canonical_actor = _optional("sitrep.normalize.actors", "canonical_actor")
+        self.find_numbers = _optional("sitrep.extract.numbers", "find_numbers")
+        self.attribution_for = _optional("sitrep.extract.attribution", "attribution_for")
+        self.hedge_cue = _optional("sitrep.extract.attribution", "hedge_cue")
+
+
+def _optional(module: str, name: str):
+    # A helper module written by another stage may not exist yet: look it up, never guess.
+    spec = importlib.util.find_spec(module)
+    if spec is None:
+        return None
+    return getattr(importlib.import_module(module), name, None)
+
+
+# ---------------------------------------------------------------- the stage
+
+@stage("events", reads=("spacy", "mentions", "entities", "places", "times"), writes=("events",))
+def events(docs, *, res):
+    rules = res.get("event_rules", load_rules)
+    helpers = res.get("event_helpers", Helpers)
+    for doc in docs:
+        doc.events = extract_events(doc, rules=rules, helpers=helpers)
+
+
+@dataclass
+class Candidate:
+    trigger: Trigger
+    head: object                     # spaCy token heading the trigger phrase
+    tokens: tuple                    # trigger phrase tokens
+    sent: object
+    type: str
+    sub_type: str
+    priority: int
+    actor1: str | None = None
+    actor2: str | None = None
+    fatalities: int | None = None
+    injured: int | None = None
+    hedged: bool = False
+    spans: list[Span] = field(default_factory=list)
+    places: list = field(default_factory=list)   # split targets: Place records
+    absorbed: bool = False
+    pronoun_actor: bool = False      # "they struck ...": continues the previous sentence's event
+
+
+def extract_events(doc: Document, *, rules: Rules, helpers: Helpers | None = None) -> list[Event]:
+    """All events of one document, ids V1, V2... in text order."""
+    sdoc = doc.spacy
+    if sdoc is None or not doc.text.strip():
+        return []
+    helpers = helpers or Helpers()
+    per_sentence: list[list[Candidate]] = []
+    for sent in sdoc.sents:
+        if not sent.text.strip():
+            continue
+        cands = sentence_candidates(doc, sent, rules=rules)
+        cands = merge_in_sentence(cands)
+        for c in cands:
+            fill_arguments(doc, c, rules=rules, helpers=helpers)
+        per_sentence.append(cands)
+    attach_toll_sentences(per_sentence)
+    out: list[Event] = []
+    for cands in per_sentence:
+        for c in cands:
+            if not c.absorbed:
+                out.extend(to_events(doc, c, helpers=helpers))
+    out = merge_restatements(out)
+    out.sort(key=lambda e: (e.spans[0].start if e.spans else 0))
+    for i, ev in enumerate(out, 1):
+        ev.id = f"V{i}"
+    return out
+
+
+# ---------------------------------------------------------------- trigger matching
+
+def lemma(tok) -> str:
+    return tok.lemma_.lower()
+
+
+def match_triggers(sent, rules: Rules) -> list[tuple[tuple, str]]:
+    """(phrase tokens, family) for every trigger phrase in the sentence; longest match wins."""
+    toks = list(sent)
+    found = []
+    for i, tok in enumerate(toks):
+        if tok.lower_ in rules.lex["never"]:
+            continue
+        for key in {lemma(tok), tok.lower_}:
+            for words, fam in rules.phrases.get(key, ()):
+                n = len(words)
+                span = toks[i:i + n]
+                if len(span) == n and all(w in _forms(t) for w, t in zip(words, span)):
+                    found.append((tuple(span), fam))
+    # a token inside a longer phrase does not trigger on its own for a shorter phrase
+    found.sort(key=lambda f: -len(f[0]))
+    kept, covered = [], {}
+    for span, fam in found:
+        ids = {t.i for t in span}
+        if any(covered.get(i, 0) > len(span) for i in ids):
+            continue
+        for i in ids:
+            covered[i] = max(covered.get(i, 0), len(span))
+        kept.append((span, fam))
+    return kept
+
+
+def _forms(tok) -> tuple[str, ...]:
+    # verbs match by lemma only ("found" is not "found a group"); nouns also by their text,
+    # since the lemmatizer misses words like "airstrikes"
+    if tok.pos_ in ("VERB", "AUX"):
+        return (lemma(tok),)
+    return (lemma(tok), tok.lower_)
+
+
+def phrase_head(span):
+    ids = {t.i for t in span}
+    for t in span:
+        if t.head.i not in ids or t.head.i == t.i:
+            return t
+    return span[0]
+
+
+def in_lex(tok, lex: frozenset[str]) -> bool:
+    return lemma(tok) in lex or tok.lower_ in lex
+
+
+def has_phrase(sent, words: frozenset[str] | tuple[str, ...]) -> bool:
+    """Whether any (possibly multi-word) entry occurs in the sentence, by lemma or text."""
+    lem = " " + " ".join(lemma(t) for t in sent) + " "
+    low = " " + " ".join(t.lower_ for t in sent) + " "
+    return any(f" {w} " in lem or f" {w} " in low for w in words)
+
+
+def clause_verb(tok):
+    """The verb governing a token (itself when it is a verb)."""
+    t = tok
+    for _ in range(40):
+        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i:
+            return t
+        t = t.head
+    return t
+
+
+def ancestors_in_sentence(tok):
+    return [a for a in tok.ancestors if a.sent.start == tok.sent.start]
+
+
+# ---------------------------------------------------------------- filters
+
+def is_irrealis(head, rules: Rules) -> bool:
+    """Opinion, threat, plan, warning or hypothetical: not an event."""
+    verb = clause_verb(head)
+    chain = [head] + ancestors_in_sentence(head)
+    for t in chain:
+        for ch in t.children:
+            if ch.dep_ == "aux" and ch.lower_ in rules.lex["irrealis_aux"]:
+                return True
+            if ch.dep_ == "mark" and ch.lower_ in rules.lex["irrealis_marks"]:
+                return True
+        if t is not head and lemma(t) in rules.lex["irrealis_heads"]:
+            return True
+        if t.lower_ in ("to",) and t.dep_ == "aux":
+            continue
+    # "plans to attack", "ready to strike": infinitive under a noun/adjective of intent
+    if verb.dep_ in ("xcomp", "acl") and lemma(verb.head) in rules.lex["irrealis_heads"]:
+        return True
+    return False
+
+
+def is_negated(head) -> bool:
+    verb = clause_verb(head)
+    for t in (head, verb):
+        for ch in t.children:
+            if ch.dep_ == "neg" or (ch.dep_ == "det" and ch.lower_ == "no"):
+                return True
+    return False
+
+
+def in_comparison(head, rules: Rules) -> bool:
+    """'the deadliest since the 2015 bombing', 'like the attack on ...': history, not news."""
+    t = head
+    for _ in range(3):
+        if t.dep_ == "pobj" and t.head.lower_ in rules.lex["comparison_preps"]:
+            return True
+        if t.head.i == t.i:
+            break
+        t = t.head
+    return False
+
+
+def armed_in_sentence(doc: Document, sent, rules: Rules) -> bool:
+    for m in doc.mentions:
+        if m.label in ARMED_LABELS and sent.start_char <= m.start < sent.end_char:
+            return True
+    return any(in_lex(t, rules.lex["armed"]) for t in sent) or has_phrase(sent, rules.lex["armed"])
+
+
+def conflict_context(doc: Document, sent, rules: Rules, *, skip: frozenset[int] = frozenset()) -> bool:
+    """Armed actors, weapons or casualties in the sentence, besides the trigger itself."""
+    if armed_in_sentence(doc, sent, rules):
+        return True
+    if any(in_lex(t, rules.lex["conflict"]) for t in sent if t.i not in skip):
+        return True
+    rest = [t for t in sent if t.i not in skip]
+    return bool(rest) and has_phrase(rest, frozenset(w for w in rules.lex["conflict"] if " " in w))
+
+
+def is_sports(sent, rules: Rules) -> bool:
+    return any(in_lex(t, rules.lex["sports"]) for t in sent)
+
+
+def near_words(head, words, *, window: int = 3) -> bool:
+    """One of the words depends on the trigger, governs it, or stands just before it."""
+    toks = list(head.children) + [head.head] + list(head.head.children)
+    sent = head.sent
+    lo = max(sent.start, head.i - window)
+    toks += [head.doc[i] for i in range(lo, min(sent.end, head.i + window + 1))]
+    lemmas = {lemma(t) for t in toks} | {t.lower_ for t in toks}
+    seq = head.doc[lo:min(sent.end, head.i + window + 1)]
+    text = " ".join(t.lower_ for t in seq) + " | " + " ".join(lemma(t) for t in seq)
+    return any(w in lemmas or (" " in w and w in text) for w in words)
+
+
+# ---------------------------------------------------------------- arguments from the parse
+
+def subject_of(head):
+    """The acting side: subject of the clause, agent of a passive, 'by' phrase or possessor."""
+    verb = clause_verb(head)
+    for t in (head, verb):
+        for ch in t.children:
+            if ch.dep_ == "agent":
+                objs = [g for g in ch.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+            if ch.dep_ == "poss" and t is head and head.pos_ != "VERB":
+                return ch
+    if head.pos_ == "VERB" or _under_light_verb(head, verb):
+        for ch in verb.children:
+            if ch.dep_ in ("nsubj",):
+                return ch
+    # participial clause ("..., killing four") or xcomp: the subject of the governing verb
+    if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.i != verb.i:
+        up = clause_verb(verb.head)
+        for ch in up.children:
+            if ch.dep_ == "nsubj":
+                return ch
+    # "X was the prime suspect in a bombing", "X is suspected of carrying out ..."
+    for a in ancestors_in_sentence(head):
+        if lemma(a) in ("suspect", "responsible", "blame", "claim"):
+            for ch in a.children:
+                if ch.dep_ in ("nsubj", "nsubjpass"):
+                    return ch
+            if a.dep_ == "attr":
+                for ch in a.head.children:
+                    if ch.dep_ == "nsubj":
+                        return ch
+    return None
+
+
+def _under_light_verb(head, verb) -> bool:
+    """'ISIS carried out an attack': the noun's event is done by the verb's subject."""
+    if head.i == verb.i:
+        return True
+    if head.dep_ == "dobj" and head.head.i == verb.i:
+        return lemma(verb) in LIGHT_VERBS_DEFAULT
+    if head.dep_ == "pobj" and head.head.head.i == verb.i and lemma(verb) in ("responsible", "behind", "be"):
+        return True
+    return False
+
+
+LIGHT_VERBS_DEFAULT = frozenset({
+    "carry", "launch", "conduct", "stage", "mount", "claim", "unleash", "perpetrate", "commit",
+    "order", "orchestrate", "execute", "organize", "organise", "lead", "hold", "make", "begin",
+    "start", "continue", "intensify", "step", "resume", "sign", "reach", "set", "establish",
+    "operate", "run", "build", "open", "declare", "pledge", "swear", "announce", "do", "take", "use"})
+
+
+def object_of(head):
+    """The side acted upon: direct object, passive subject, or an 'on'/'against' phrase."""
+    verb = clause_verb(head)
+    if head.pos_ == "VERB":
+        for ch in head.children:
+            if ch.dep_ in ("dobj", "nsubjpass"):
+                return ch
+    for t in (head, verb) if head.pos_ != "VERB" else (head,):
+        for ch in t.children:
+            if ch.dep_ == "prep" and ch.lower_ in ("on", "against", "of", "targeting"):
+                objs = [g for g in ch.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+    if head.pos_ != "VERB" and head.dep_ == "nsubj" and verb.i != head.i:
+        # "a roadside bomb struck a convoy": the verb's object was hit
+        for ch in verb.children:
+            if ch.dep_ == "dobj":
+                return ch
+    if head.pos_ != "VERB" and head.dep_ in ("dobj", "nsubj", "pobj"):
+        # "attacks on X" handled above; "carried out attacks against X" on the verb
+        for ch in verb.children:
+            if ch.dep_ == "prep" and ch.lower_ in ("against", "on"):
+                objs = [g for g in ch.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+    return None
+
+
+def victims(head):
+    """Who was killed/wounded in the sentence of the trigger (objects of casualty verbs)."""
+    out = []
+    for t in head.sent:
+        if lemma(t) in ("kill", "wound", "injure", "behead", "execute", "murder", "shoot", "massacre"):
+            for ch in t.children:
+                if ch.dep_ in ("dobj", "nsubjpass"):
+                    out.append(ch)
+    return out
+
+
+def token_class(tok, doc: Document, rules: Rules) -> str | None:
+    """'armed', 'civilian', 'place' or None for an argument token (looking at its phrase)."""
+    if tok is None:
+        return None
+    for m in doc.mentions:
+        if m.start <= tok.idx < m.end:
+            if m.label in ARMED_LABELS:
+                return "armed"
+            if m.label in ("GPE", "LOC", "FACILITY"):
+                return "place"
+            if m.label == "PERSON":
+                return "civilian"
+    if in_lex(tok, rules.lex["quantity"]):
+        for ch in tok.children:
+            if ch.dep_ == "prep" and ch.lower_ == "of":
+                for g in ch.children:
+                    if g.dep_ == "pobj":
+                        return token_class(g, doc, rules)
+    words = [tok] + [c for c in tok.children if c.dep_ in ("compound", "amod")]
+    if any(in_lex(w, rules.lex["armed"]) for w in words):
+        return "armed"
+    if tok.ent_type_ in PLACE_ENTS or lemma(tok) in PLACE_NOUNS:
+        return "place"
+    if any(in_lex(w, rules.lex["civilian"]) for w in words) or tok.ent_type_ in PERSON_ENTS:
+        return "civilian"
+    # "killing four", "killed 12": bare numbers of people
+    if tok.like_num or tok.ent_type_ == "CARDINAL":
+        return "civilian"
+    for ch in tok.children:   # "X of Y": class of Y ("the village of Kuda", "a group of soldiers")
+        if ch.dep_ == "prep" and ch.lower_ == "of":
+            for g in ch.children:
+                if g.dep_ == "pobj":
+                    return token_class(g, doc, rules)
+    return None
+
+
+def is_person(tok, doc: Document, rules: Rules) -> bool:
+    if tok is None:
+        return False
+    if tok.ent_type_ == "PERSON" or tok.pos_ == "PRON" or tok.lower_ in ("many", "several", "some", "others", "dozens", "scores", "hundreds"):
+        return True
+    for m in doc.mentions:
+        if m.start <= tok.idx < m.end and m.label in ("PERSON", "ARMED_GROUP"):
+            return True
+    cls = token_class(tok, doc, rules)
+    return cls in ("civilian", "armed") and lemma(tok) not in PLACE_NOUNS
+
+
+def is_place(tok, doc: Document, rules: Rules) -> bool:
+    if tok is None:
+        return False
+    for p in doc.places:
+        if p.start <= tok.idx < p.end:
+            return True
+    return token_class(tok, doc, rules) == "place"
+
+
+def is_state(tok, doc: Document, rules: Rules) -> bool:
+    if tok is None:
+        return False
+    for m in doc.mentions:
+        if m.start <= tok.idx < m.end:
+            return m.label == "GOV_BODY"
+    span = tok.doc[tok.left_edge.i:tok.i + 1]
+    return any(in_lex(w, rules.lex["state"]) for w in span) or has_phrase(span, rules.lex["state"])
+
+
+def phrase_text(tok) -> str:
+    """Short text of a noun phrase: its compounds and modifiers, not counts or clauses."""
+    keep = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "poss", "nmod")
+            and not c.like_num and c.lower_ not in ("dead", "wounded", "injured", "killed")]
+    start = min([tok.i] + [c.left_edge.i for c in keep])
+    return tok.doc[start:tok.i + 1].text
+
+
+def actor_name(tok, doc: Document, helpers: Helpers) -> str | None:
+    """Canonical actor name for an argument token: entity name, else short phrase text."""
+    if tok is None or tok.pos_ == "PRON":
+        return None
+    # "gunmen suspected of being part of X": X is the actor
+    for ch in tok.children:
+        if ch.dep_ in ("acl", "relcl") and lemma(ch) in ("suspect", "believe", "link", "loyal", "affiliate"):
+            for g in ch.subtree:
+                name = mention_name(g, doc, helpers)
+                if name:
+                    return name
+    span_tokens = list(tok.subtree) if tok.pos_ == "PROPN" else [tok] + [c for c in tok.lefts]
+    for t in [tok] + span_tokens:
+        name = mention_name(t, doc, helpers)
+        if name:
+            return name
+    # "X of Y" ("fighters of al-Shabaab"): the owner names the actor
+    for ch in tok.children:
+        if ch.dep_ == "prep" and ch.lower_ in ("of", "from", "loyal"):
+            for g in ch.subtree:
+                name = mention_name(g, doc, helpers)
+                if name:
+                    return name
+    text = phrase_text(tok)
+    return text if len(text) <= 60 else tok.text
+
+
+def mention_name(tok, doc: Document, helpers: Helpers) -> str | None:
+    for m in doc.mentions:
+        if m.start <= tok.idx < m.end and m.label in ("ARMED_GROUP", "GOV_BODY", "ORG", "PERSON", "GPE"):
+            if helpers.canonical_actor is not None:
+                name = helpers.canonical_actor(doc, m.start, m.end)
+                if name:
+                    return name
+            return doc.entity_name(m.entity) if m.entity else m.text
+    return None
+
+
+# ---------------------------------------------------------------- candidates
+
+def sentence_candidates(doc: Document, sent, *, rules: Rules) -> list[Candidate]:
+    out = []
+    sports = is_sports(sent, rules)
+    for span, fam in match_triggers(sent, rules):
+        trig = rules.triggers[fam]
+        head = phrase_head(span)
+        if is_negated(head) or is_irrealis(head, rules) or in_comparison(head, rules):
+            continue
+        if trig.strength != "strong":
+            if sports or not conflict_context(doc, sent, rules, skip=frozenset(t.i for t in span)):
+                continue
+        if is_anaphoric(head, trig) or is_question(head):
+            continue
+        cand = classify(doc, trig, head, span, sent, rules=rules)
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
+def is_anaphoric(head, trig: Trigger) -> bool:
+    """'the attacks', 'these killings' with no target of their own refer back to told events."""
+    if trig.strength == "strong" or head.pos_ != "NOUN" or head.tag_ not in ("NNS", "NNPS"):
+        return False
+    dets = {c.lower_ for c in head.children if c.dep_ == "det"}
+    own = any(c.dep_ in ("prep", "compound", "amod", "nummod") for c in head.children)
+    return bool(dets & {"the", "these", "those", "such"}) and not own
+
+
+def is_question(head) -> bool:
+    """'how many camps are operating' asks; it does not report."""
+    return any(c.lower_ in ("many", "much") and any(g.lower_ == "how" for g in c.children)
+               for c in head.children)
+
+
+def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) -> Candidate | None:
+    """Decide whether a trigger makes an event here, and its type and sub-type."""
+    type_, sub, prio = trig.type, trig.sub_type, trig.priority
+    subj, obj = subject_of(head), object_of(head)
+    if trig.needs and not near_words(head, trig.needs, window=4):
+        return None
+    if trig.needs_event_verb and head.pos_ == "NOUN" and not _weapon_used(head):
+        return None
+    if trig.territory:
+        target = obj if head.pos_ == "VERB" else None
+        control = next((t for t in list(span) + list(head.children) if lemma(t) == "control"), None)
+        if control is not None:
+            # "(seized / in complete) control of X": X must be a place
+            target = _of_object(control)
+        if not is_place(target, doc, rules) and lemma(head) != "fall":
+            return None
+        if lemma(head) == "fall" and not any(c.lower_ == "to" for c in head.children):
+            return None
+        if trig.family == "overtake" and is_state(subj, doc, rules):
+            type_, sub = "Battles", "Government regains territory"
+    if trig.person_object:
+        if not is_person(obj, doc, rules) or is_place(obj, doc, rules):
+            return None
+        if subj is not None and not is_state(subj, doc, rules) and token_class(subj, doc, rules) == "armed":
+            type_, sub = "Violence against civilians", "Abduction/forced disappearance"
+    if trig.group_subject:
+        if not (_armed_arg(subj, doc, rules) or _armed_arg(obj, doc, rules) or _group_word(head, doc, rules)):
+            return None
+        if lemma(head) in ("name", "form", "found", "launch", "announce", "train", "visit", "return",
+                           "move", "send", "supply", "arm", "ship", "join", "travel", "arrive"):
+            if not (_armed_arg(subj, doc, rules) or _armed_arg(obj, doc, rules)):
+                return None
+    if trig.family in ("kill", "die", "attack", "execution") and head.pos_ == "VERB":
+        victim = obj
+        if lemma(head) in ("die",):
+            victim = subj
+        if trig.family in ("kill", "execution") and victim is not None and not is_person(victim, doc, rules):
+            return None
+        if lemma(head) == "shoot" and victim is None:
+            return None
+    if trig.family == "die" and not _toll_number_near(head):
+        if lemma(head) not in ("die",) or subj is None or not is_person(subj, doc, rules):
+            return None
+    if trig.target_rule:
+        cls = target_class(head, doc, rules, obj)
+        if cls == "armed" and trig.armed:
+            type_, sub = _type_of(trig.armed, trig.type), trig.armed
+            if sub == "Armed clash":
+                type_ = "Battles"
+        elif cls == "civilian" and trig.civilian:
+            type_, sub = "Violence against civilians", trig.civilian
+        elif trig.family == "clash":
+            type_, sub = "Battles", "Armed clash"
+        elif trig.family == "attack" and cls == "place":
+            type_, sub = "Battles", "Armed clash"
+    for mod in rules.modifiers:
+        if trig.family not in mod.families or mod.priority < prio - 10:
+            continue
+        hit = near_words(head, mod.words, window=2)
+        if not hit and mod.actor_too and subj is not None:
+            hit = any(in_lex(t, rules.lex["air"]) for t in subj.subtree)
+        if hit:
+            type_, sub, prio = mod.type, mod.sub_type, max(prio, mod.priority)
+            break
+    if trig.family == "protest":
+        for outcome in rules.protest_outcomes:
+            if has_phrase(sent, tuple(outcome["words"])):
+                type_, sub = outcome["type"], outcome["sub_type"]
+                break
+    cand = Candidate(trigger=trig, head=head, tokens=tuple(span), sent=sent, type=type_,
+                     sub_type=sub, priority=prio)
+    return cand
+
+
+def _of_object(tok):
+    for ch in tok.children:
+        if ch.dep_ == "prep" and ch.lower_ in ("of", "over"):
+            for g in ch.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _type_of(sub: str, default: str) -> str:
+    return {"Armed clash": "Battles", "Attack": "Violence against civilians"}.get(sub, default)
+
+
+def _weapon_used(head) -> bool:
+    """A weapon noun ('rockets') is an event only when something is done with it."""
+    verbs = {"fire", "launch", "hit", "strike", "land", "kill", "wound", "injure", "shell", "pound",
+             "rain", "target", "fall", "slam", "explode", "attack", "use", "destroy", "damage", "intercept"}
+    t = head
+    for _ in range(3):
+        if lemma(t) in verbs:
+            return True
+        if t.head.i == t.i:
+            break
+        t = t.head
+    if lemma(head) in ("shelling", "bombardment", "barrage"):
+        return True
+    return any(lemma(c) in ("attack", "strike", "fire", "barrage", "salvo") for c in head.children)
+
+
+def _armed_arg(tok, doc: Document, rules: Rules) -> bool:
+    return tok is not None and token_class(tok, doc, rules) == "armed"
+
+
+def _group_word(head, doc: Document, rules: Rules) -> bool:
+    # "pledged allegiance", "recruitment of fighters": the armed word hangs off the trigger
+    return any(token_class(t, doc, rules) == "armed" for t in head.subtree if t.pos_ in ("NOUN", "PROPN"))
+
+
+def _toll_number_near(head) -> bool:
+    sent = head.sent
+    lo, hi = max(sent.start, head.i - 6), min(sent.end, head.i + 6)
+    return any(t.like_num or t.ent_type_ == "CARDINAL" or t.lower_ in ("dozens", "scores", "hundreds")
+               for t in head.doc[lo:hi])
+
+
+def target_class(head, doc: Document, rules: Rules, obj) -> str | None:
+    """Who was hit: 'armed' or 'civilian' (or 'place'), from the object and the victims."""
+    classes = []
+    if obj is not None:
+        classes.append(token_class(obj, doc, rules))
+    for v in victims(head):
+        classes.append(token_class(v, doc, rules))
+    for c in ("armed", "civilian", "place"):
+        if c in classes:
+            # an armed object beats civilian victims counted as bare numbers
+            return c
+    subj = subject_of(head)
+    if lemma(head) in ("clash", "fight", "battle", "firefight", "gunfight", "skirmish", "fighting"):
+        return "armed"
+    if subj is not None and token_class(subj, doc, rules) == "civilian":
+        return "civilian"
+    return None
+
+
+def merge_in_sentence(cands: list[Candidate]) -> list[Candidate]:
+    """Triggers describing one occurrence in one clause become one candidate."""
+    if len(cands) <= 1:
+        return cands
+    cands = sorted(drop_summaries(cands), key=lambda c: -c.priority)
+    kept: list[Candidate] = []
+    for c in cands:
+        host = next((k for k in kept if same_occurrence(k, c)), None)
+        if host is None:
+            kept.append(c)
+            continue
+        host.tokens = host.tokens + c.tokens
+        if c.trigger.family == "protest" and host.sub_type == "Attack":
+            # force that kills or wounds protesters is its own protest sub-type
+            host.type, host.sub_type = "Protests", "Excessive force against protesters"
+    kept.sort(key=lambda c: c.head.i)
+    return kept
+
+
+def same_occurrence(a: Candidate, b: Candidate) -> bool:
+    if a.head.i in {t.i for t in b.head.conjuncts}:
+        return False          # "a twin attack on X and an attack on Y": two occurrences
+    if b.trigger.casualty and a.type in VIOLENT_TYPES:
+        return True
+    if a.type in VIOLENT_TYPES and b.type not in VIOLENT_TYPES:
+        if b.head.pos_ != "VERB":
+            # "bombed a training camp": the camp is the target, not news
+            return _inside(b.head, a.head) or clause_verb(a.head).i == clause_verb(b.head).i
+        # "seized the city, forcing the parliament to relocate": a second development
+        return clause_verb(a.head).i == clause_verb(b.head).i
+    if a.sub_type == b.sub_type:
+        return True
+    return _linked(a.head, b.head)
+
+
+def _inside(x, y) -> bool:
+    """Whether token x lies in the clause of token y (its verb's subtree)."""
+    return x.i in {t.i for t in clause_verb(y).subtree} and clause_verb(x).i == clause_verb(y).i or \
+        any(a.i == y.i for a in x.ancestors)
+
+
+def drop_summaries(cands: list[Candidate]) -> list[Candidate]:
+    """'attacks, including a car bombing and a siege': the list items are the events."""
+    out = []
+    for c in cands:
+        listed = [k for k in cands if k is not c and _lists(c.head, k.head) and k.type in VIOLENT_TYPES]
+        if not listed:
+            out.append(c)
+            continue
+        for k in listed:    # "bombings, including an attack on X": the attack was a bombing
+            if c.priority > k.priority and c.type in VIOLENT_TYPES:
+                k.type, k.sub_type, k.priority = c.type, c.sub_type, c.priority
+    return out
+
+
+def _lists(head, other) -> bool:
+    for ch in head.children:
+        if ch.dep_ == "prep" and ch.lower_ in ("including", "like") or ch.lower_ == "such":
+            if any(t.i == other.i for t in ch.subtree):
+                return True
+    return False
+
+
+def _linked(x, y) -> bool:
+    """Same clause, or one clause is a participle/complement/purpose of the other."""
+    vx, vy = clause_verb(x), clause_verb(y)
+    if vx.i == vy.i:
+        return True
+    for a, b in ((vx, vy), (vy, vx)):
+        if b.dep_ in ("advcl", "xcomp", "pcomp", "acl", "relcl") and clause_verb(b.head).i == a.i:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- arguments and numbers
+
+def fill_arguments(doc: Document, c: Candidate, *, rules: Rules, helpers: Helpers) -> None:
+    subj, obj = subject_of(c.head), object_of(c.head)
+    trigger_ids = {t.i for t in c.tokens}
+    if subj is not None and subj.i in trigger_ids | {c.head.i}:
+        subj = None          # "a roadside bomb struck ...": the weapon is not an actor
+    if subj is not None and (subj.like_num or subj.pos_ == "NUM"):
+        subj = None          # "14 wounded": a count, not an actor
+    if subj is not None and subj.pos_ == "PRON" and subj.lower_ in ("they", "it", "he", "she"):
+        c.pronoun_actor = True
+    if subj is not None and token_class(subj, doc, rules) != "place" and not _is_weapon(subj, rules):
+        c.actor1 = actor_name(subj, doc, helpers)
+        others = [t for t in subj.conjuncts if t.i > subj.i]
+        if others and obj is None:
+            obj = others[0]  # "the army and the rebels clashed / signed a truce"
+    if obj is not None and _is_weapon(obj, rules):
+        obj = None
+    if obj is not None and token_class(obj, doc, rules) in ("armed", "civilian") and not (
+            c.trigger.territory or c.trigger.group_subject):
+        c.actor2 = actor_name(obj, doc, helpers)
+    elif c.type == "Violence against civilians" and c.sub_type != "Abduction/forced disappearance":
+        vs = [v for v in victims(c.head) if token_class(v, doc, rules) == "civilian" and not v.like_num]
+        if vs:
+            c.actor2 = actor_name(vs[0], doc, helpers)
+    if c.actor1 and c.actor2 and c.actor1 == c.actor2:
+        c.actor2 = None
+    c.fatalities, c.injured = casualties(doc, c.sent, rules=rules, helpers=helpers)
+    c.hedged = is_hedged(doc, c, helpers=helpers)
+    c.spans = [Span(c.sent.start_char, _trim_end(doc.text, c.sent.start_char, c.sent.end_char))]
+
+
+def _is_weapon(tok, rules: Rules) -> bool:
+    return lemma(tok) in WEAPON_NOUNS
+
+
+WEAPON_NOUNS = frozenset({"bomb", "missile", "rocket", "shell", "mortar", "drone", "explosion", "blast",
+                          "ied", "device", "landmine", "mine", "grenade", "strike", "airstrike", "bullet",
+                          "artillery", "attack", "toll", "fire", "explosive"})
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def is_hedged(doc: Document, c: Candidate, *, helpers: Helpers) -> bool:
+    text = c.sent.text
+    if helpers.hedge_cue is not None:
+        return bool(helpers.hedge_cue(text))
+    low = text.lower()
+    return any(re.search(rf"\b{re.escape(w)}\b", low) for w in HEDGE_WORDS) or "prime suspect" in low
+
+
+def casualties(doc: Document, sent, *, rules: Rules, helpers: Helpers) -> tuple[int | None, int | None]:
+    """Fatalities and injured stated in the sentence, from numbers next to casualty words."""
+    numbers = sentence_numbers(doc, sent, helpers=helpers)
+    killed = injured = None
+    for tok in sent:
+        kind = casualty_kind(tok, rules)
+        if kind is None:
+            continue
+        value = 0 if _none_subject(tok) else None if is_negated(tok) else count_for(tok, numbers, rules)
+        if value is None:
+            continue
+        if kind == "killed":
+            killed = value if killed is None else killed + value if _distinct_groups(tok) else max(killed, value)
+        else:
+            injured = value if injured is None else max(injured, value)
+    return killed, injured
+
+
+def _distinct_groups(tok) -> bool:
+    return False   # several victim groups of one verb are summed in count_for, not here
+
+
+def casualty_kind(tok, rules: Rules) -> str | None:
+    lem = lemma(tok)
+    if lem in ("kill", "die", "dead", "behead", "execute", "slay", "massacre", "murder", "slaughter",
+               "fatality", "death", "toll", "life", "beheading", "execution", "killing", "assassinate",
+               "body", "corpse") or tok.lower_ in ("dead", "killed", "bodies"):
+        if lem == "life" and not any(lemma(a) in ("claim", "lose", "take") for a in [tok.head]):
+            return None
+        if lem == "death" and not any(c.lower_ == "toll" for c in tok.head.children) and tok.head.lower_ != "toll":
+            if not any(c.lower_ == "toll" for c in tok.children):
+                return None
+        return "killed"
+    if lem in ("wound", "injure", "hurt", "injury", "maim") or tok.lower_ in ("wounded", "injured"):
+        return "injured"
+    return None
+
+
+def _none_subject(tok) -> bool:
+    """'no one was hurt', 'nobody was killed', 'there were no casualties'."""
+    for ch in tok.children:
+        if ch.dep_ in ("nsubj", "nsubjpass") and (ch.lower_ in ("nobody", "none") or (
+                ch.lower_ == "one" and any(g.lower_ == "no" for g in ch.children))):
+            return True
+    return tok.lower_ in ("casualties", "deaths", "injuries") and any(
+        c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
+
+
+@dataclass
+class Num:
+    start: int
+    end: int
+    low: float | None
+    high: float | None
+
+
+def sentence_numbers(doc: Document, sent, *, helpers: Helpers) -> list[Num]:
+    text = doc.text[sent.start_char:sent.end_char]
+    if helpers.find_numbers is not None:
+        out = []
+        for m in helpers.find_numbers(text, offset=sent.start_char):
+            if getattr(m, "kind", None) in ("percent", "money", "distance"):
+                continue
+            out.append(Num(m.start, m.end, m.low, m.high))
+        return out
+    return fallback_numbers(text, offset=sent.start_char)
+
+
+_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+               "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12, "half a dozen": 6,
+               "dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "a hundred": 100})
+_NUM_RE = re.compile(r"(?i)\b(at least |more than |over |nearly |almost |about |around |some |up to |as many as )?"
+                     r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(map(re.escape, _WORDS), key=len, reverse=True)) + r")\b")
+
+
+def fallback_numbers(text: str, *, offset: int = 0) -> list[Num]:
+    """Minimal number reader used only while extract/numbers.py is unavailable."""
+    out = []
+    for m in _NUM_RE.finditer(text):
+        raw = m.group(2).lower().replace(",", "")
+        val = float(raw) if raw.isdigit() else float(_WORDS[raw])
+        qual = (m.group(1) or "").lower().strip()
+        low, high = (None, val) if qual in ("up to", "as many as") else (val, val)
+        out.append(Num(offset + m.start(), offset + m.end(), low, high))
+    return out
+
+
+def count_for(tok, numbers: list[Num], rules: Rules) -> int | None:
+    """The number of people a casualty word counts, read from the parse, else adjacency."""
+    cands = []
+    heads = [tok]
+    if tok.dep_ in ("amod", "acomp", "oprd") or lemma(tok) in ("dead",):
+        heads.append(tok.head)
+    if lemma(tok) in ("toll", "death", "life") or tok.dep_ in ("oprd", "acomp"):
+        heads.append(tok.head)
+    for h in heads:
+        for ch in h.children:
+            if ch.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "attr", "nummod", "npadvmod", "prep", "oprd", "dative"):
+                cands.extend(_numbers_in_phrase(ch))
+    if lemma(tok) in ("toll", "death", "life"):
+        for ch in tok.subtree:
+            if ch.like_num:
+                cands.append(ch)
+    # "14 wounded", "12 dead", "six fighters ... killed": number just before
+    for t in tok.doc[max(tok.sent.start, tok.i - 3):tok.i]:
+        if t.like_num and t.dep_ in ("nsubj", "nsubjpass", "nummod", "dobj", "npadvmod", "conj", "appos"):
+            cands.append(t)
+    for t in cands:
+        for n in numbers:
+            if n.start <= t.idx < n.end:
+                v = n.low if n.low is not None else n.high
+                if v is not None and v < 1e6:
+                    return int(v)
+    if _named_victim(tok):
+        return 1
+    return None
+
+
+def _named_victim(tok) -> bool:
+    """'an airstrike that killed Abu Nabil': a named person killed counts one."""
+    if lemma(tok) not in ("kill", "behead", "execute", "assassinate", "murder", "slay", "shoot"):
+        return False
+    return any(ch.dep_ in ("dobj", "nsubjpass") and ch.ent_type_ == "PERSON" and not any(
+        g.like_num for g in ch.children) for ch in tok.children)
+
+
+def _numbers_in_phrase(tok) -> list:
+    """Number tokens of a noun phrase: itself, its nummod, or 'X of them'."""
+    if tok.like_num:
+        return [tok]
+    out = [c for c in tok.children if c.dep_ == "nummod" or (c.like_num and c.dep_ in ("amod", "quantmod"))]
+    if tok.dep_ == "prep":
+        for g in tok.children:
+            if g.dep_ == "pobj":
+                out += _numbers_in_phrase(g)
+    return out
+
+
+def attach_toll_sentences(per_sentence: list[list[Candidate]]) -> None:
+    """'... a suicide bombing in X. One person was killed and 14 wounded.': one event."""
+    for i in range(1, len(per_sentence)):
+        cur, prev = per_sentence[i], per_sentence[i - 1]
+        if not cur or not prev:
+            continue
+        toll_only = all(c.trigger.casualty and c.actor1 is None for c in cur)
+        # "Jets bombed X. ... they struck five positions, killing six": the same strike
+        follow_up = all(c.pronoun_actor and c.type in VIOLENT_TYPES for c in cur)
+        if not (toll_only or follow_up):
+            continue
+        host = next((p for p in reversed(prev) if p.type in VIOLENT_TYPES and p.fatalities is None
+                     and p.injured is None), None)
+        if host is None:
+            continue
+        for c in cur:
+            host.fatalities = c.fatalities if host.fatalities is None else host.fatalities
+            host.injured = c.injured if host.injured is None else host.injured
+            host.spans.append(c.spans[0])
+            c.absorbed = True
+
+
+# ---------------------------------------------------------------- events: place, date, split
+
+def to_events(doc: Document, c: Candidate, *, helpers: Helpers) -> list[Event]:
+    main = c.spans[0]
+    trig_start = min(t.idx for t in c.tokens)
+    trig_end = max(t.idx + len(t) for t in c.tokens)
+    loc = location(doc, c, helpers=helpers)
+    date = window(doc, trig_start, trig_end, main, helpers=helpers)
+    attributed = helpers.attribution_for(doc, main.start, main.end) if helpers.attribution_for else None
+    base = Event(id="", type=c.type, sub_type=c.sub_type, date=date, location=loc,
+                 actor1=c.actor1, actor2=c.actor2, fatalities=c.fatalities, injured=c.injured,
+                 attributed_to=attributed, hedged=c.hedged, spans=list(c.spans),
+                 trigger=" ".join(t.text for t in c.tokens))
+    split = split_places(doc, c)
+    if len(split) <= 1:
+        return [base]
+    return [replace(base, location=place_location(p), spans=list(c.spans)) for p in split]
+
+
+def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
+    if helpers.location_for is not None:
+        start = min(t.idx for t in c.tokens)
+        end = max(t.idx + len(t) for t in c.tokens)
+        loc = helpers.location_for(doc, start, end)
+        if loc is not None:
+            return loc
+    places = sentence_places(doc, c.sent)
+    if places:
+        head = c.head.idx
+        return place_location(min(places, key=lambda p: abs(p.start - head) + (0 if p.start > head else 5)))
+    return Location()
+
+
+def place_location(p) -> Location:
+    return Location(name=p.name or p.text, admin1=p.admin1, country=p.country, iso=p.iso,
+                    lat=p.lat, lon=p.lon, precision=p.precision, gazetteer_id=p.gazetteer_id)
+
+
+def window(doc: Document, start: int, end: int, main: Span, *, helpers: Helpers) -> DateWindow:
+    if helpers.window_for is not None:
+        w = helpers.window_for(doc, start, end)
+        if w is not None:
+            return w
+    times = [t for t in doc.times if main.start <= t.start < main.end]
+    if times:
+        t = min(times, key=lambda t: abs(t.start - start))
+        return DateWindow(earliest=t.earliest, latest=t.latest, precision=t.precision, text=t.text,
+                          source="text")
+    p = doc.published
+    return DateWindow(earliest=p.earliest, latest=p.latest, precision=p.precision, source="publication")
+
+
+def sentence_places(doc: Document, sent) -> list:
+    """Resolved places of the sentence; spaCy's place entities while the places stage is absent."""
+    if doc.places:
+        return [p for p in doc.places if sent.start_char <= p.start < sent.end_char]
+    from ..model import Place
+    return [Place(start=e.start_char, end=e.end_char, text=e.text, name=e.text)
+            for e in sent.ents if e.label_ in PLACE_ENTS]
+
+
+def split_places(doc: Document, c: Candidate) -> list:
+    """Places coordinated in the trigger's clause ('in Iraq and Syria', 'in A, B and C')."""
+    sdoc = c.head.doc
+    verb = clause_verb(c.head)
+    scope = {t.i for t in verb.subtree}
+    # a coordinated list attached to another event's clause of the same sentence is not ours
+    found = []
+    for p in sentence_places(doc, c.sent):
+        span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is None or span.root.i not in scope:
+            continue
+        found.append((span.root, p))
+    if len(found) < 2:
+        return []
+    # keep the largest group of places joined by conj (including appositions of lists)
+    groups: list[list] = []
+    for tok, p in found:
+        conj_ids = {t.i for t in tok.conjuncts} | {tok.i}
+        for g in groups:
+            if any(t.i in conj_ids for t, _ in g):
+                g.append((tok, p))
+                break
+        else:
+            groups.append([(tok, p)])
+    best = max(groups, key=len)
+    if len(best) < 2 or not any(_locative(t) for t, _ in best):
+        return []
+    return [p for _, p in sorted(best, key=lambda tp: tp[1].start)]
+
+
+LOCATIVE_PREPS = frozenset({"in", "at", "across", "near", "around", "outside", "throughout", "inside",
+                            "on", "over", "within"})
+
+
+def _locative(tok) -> bool:
+    """The place list says where it happened ('in A and B'), not where from or to."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS
+
+
+# ---------------------------------------------------------------- restatements
+
+def merge_restatements(events: list[Event]) -> list[Event]:
+    """Headline, highlights and body telling the same occurrence: one event, all spans."""
+    out: list[Event] = []
+    for ev in events:
+        host = next((o for o in out if same_event(o, ev)), None)
+        if host is None:
+            out.append(ev)
+            continue
+        for s in ev.spans:
+            if all((s.start, s.end) != (h.start, h.end) for h in host.spans):
+                host.spans.append(s)
+        host.fatalities = host.fatalities if host.fatalities is not None else ev.fatalities
+        host.injured = host.injured if host.injured is not None else ev.injured
+        host.actor1 = host.actor1 or ev.actor1
+        host.actor2 = host.actor2 or ev.actor2
+    return out
+
+
+def same_event(a: Event, b: Event) -> bool:
+    if a.sub_type != b.sub_type:
+        return False
+    if a.spans and b.spans and a.spans[0].start == b.spans[0].start:
+        return a.location.name == b.location.name   # split events share evidence, not places
+    if (a.location.name or "").lower() != (b.location.name or "").lower() or not a.location.name:
+        return False
+    if a.actor1 and b.actor1 and a.actor1 != b.actor1:
+        return False
+    for x, y in ((a.fatalities, b.fatalities), (a.injured, b.injured)):
+        if x is not None and y is not None and x != y:
+            return False
+    return _windows_overlap(a.date, b.date) and _precise(a.date) and _precise(b.date)
+
+
+def _windows_overlap(x: DateWindow, y: DateWindow) -> bool:
+    if not (x.earliest and x.latest and y.earliest and y.latest):
+        return False
+    return x.earliest <= y.latest and y.earliest <= x.latest
+
+
+def _precise(w: DateWindow) -> bool:
+    # two undated mentions in one place are too weak a sign of one occurrence
+    return w.source != "publication"

@@ -1,0 +1,1 @@
+"""normalize stages: entities to canonical actors, places to the gazetteer, times to date windows."""

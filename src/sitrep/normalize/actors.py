@@ -1,0 +1,1069 @@
+"""entities stage: entity mentions and canonical actors.
+
+spaCy's small English pipeline finds most names in conflict news but mislabels many
+(armed groups as PERSON, towns as ORG, page furniture as GPE) and misses others.  This
+stage gathers candidate mentions from four sources, in decreasing order of trust:
+
+1. the shipped actor table (``data/actors.json``), matched on tokens through a
+   transliteration-tolerant key (:func:`actor_key`);
+2. naming patterns of armed groups ("Ansar ...", "... Brigade") and of state forces
+   ("Libyan security forces", "Yemen's army");
+3. spaCy's entities, relabelled with the table, the gazetteer and the patterns;
+4. acronyms the text defines ("the Libyan National Army (LNA)").
+
+Mentions are then grouped into per-document entities (table id, same key, surname,
+acronym), each with a canonical name that depends only on the names themselves, so
+that two documents naming the same actor get the same ``name`` and ``actor_id``.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Document, Entity, Mention
+from ..pipeline import stage
+
+log = logging.getLogger(__name__)
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "actors.json"
+
+LABELS = ("PERSON", "ARMED_GROUP", "GOV_BODY", "ORG", "GPE", "LOC", "FACILITY")
+# spaCy labels worth a look; others (DATE, CARDINAL, ...) are never entities here.
+_SPACY_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FACILITY",
+                 "NORP": "NORP", "WORK_OF_ART": "OTHER", "PRODUCT": "OTHER", "EVENT": "OTHER",
+                 "LAW": "OTHER"}
+# Labels that may name the same thing, for merging.
+_FAMILY = {"PERSON": "person", "ARMED_GROUP": "org", "GOV_BODY": "org", "ORG": "org",
+           "GPE": "place", "LOC": "place", "FACILITY": "place"}
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+_HYPHENS = {"-", "–", "—", "‐"}
+_APOSTROPHES = {"'", "’", "‘", "`"}
+_ARTICLES = {"al", "el", "ul"}  # Arabic article, written attached or not: ignored in keys
+
+# ---------------------------------------------------------------------------------------
+# the normalisation key
+
+
+def _fold(text: str) -> str:
+    """Lowercase ASCII: accents stripped, curly apostrophes straightened."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.replace("’", "'").replace("‘", "'").lower()
+
+
+_CONSONANTS = (("sh", "$"), ("ch", "$"), ("kh", "k"), ("gh", "k"), ("ph", "f"), ("dh", "d"),
+               ("th", "t"), ("dj", "j"), ("ck", "k"), ("q", "k"), ("c", "k"), ("g", "k"), ("x", "ks"))
+_VOWELS = set("aeiouy")
+
+
+def _vowel_class(run: str) -> str:
+    # a | i (e, i, y) | u (o, u): the vowel letters transliterations swap freely
+    first = run[0]
+    return "a" if first == "a" else "u" if first in "ou" else "i"
+
+
+def word_key(word: str) -> str:
+    """Transliteration-tolerant key of one word.
+
+    Consonant digraphs are unified (q/k/g/kh/gh -> k, sh/ch, dh -> d ...), doubled
+    letters collapsed, and of the vowels only the first and the last run are kept,
+    as a class (a, i, u): Gadhafi, Qaddafi, Khadafi -> ``kadfi``; Misrata, Misurata ->
+    ``misrta``; Hassan ``hasn`` stays apart from Hussein ``husn``.
+    """
+    w = re.sub(r"[^a-z0-9]", "", _fold(word))
+    if not w or w.isdigit():
+        return w
+    for a, b in _CONSONANTS:
+        w = w.replace(a, b)
+    if len(w) > 3 and w.endswith("h") and w[-2] in _VOWELS:
+        w = w[:-1]  # Abdullah / Abdulla, Fatah / Fata
+    if len(w) > 3 and w.endswith("e") and w[-2] not in _VOWELS:
+        w = w[:-1]  # silent final e: Sirte / Sirt
+    w = re.sub(r"(.)\1+", r"\1", w)
+    runs = re.findall(r"[aeiouy]+|[^aeiouy]+", w)
+    out = []
+    first_vowel_seen = False
+    for i, run in enumerate(runs):
+        if run[0] in _VOWELS and not (i == 0 and run[0] == "y" and len(runs) > 1):
+            if not first_vowel_seen or i == len(runs) - 1:
+                out.append(_vowel_class(run))
+            first_vowel_seen = True
+        else:
+            out.append(run)
+    return "".join(out)
+
+
+def _words(name: str) -> list[str]:
+    text = _fold(name).strip()
+    text = re.sub(r"\b((?:[a-z]\.){2,})", lambda m: m.group(1).replace(".", ""), text)  # U.S. -> us
+    text = re.sub(r"'s\b|'$", "", text)
+    return [w for w in re.split(r"[\s\-–—_./,()']+", text) if w]
+
+
+def actor_key(name: str) -> str:
+    """The deterministic key under which two spellings of one name meet.
+
+    Leading "the", possessives, the Arabic article (al-, al , el-) and punctuation are
+    dropped, and each word goes through :func:`word_key`:
+    ``actor_key("Abu Bakr al-Baghdadi") == actor_key("Abou Bakr al Baghdadi")``.
+    """
+    words = _words(name)
+    while words and words[0] in _DETERMINERS:
+        words = words[1:]
+    keys = [word_key(w) for w in words if w not in _ARTICLES]
+    return " ".join(k for k in keys if k)
+
+
+def _token_key(text: str) -> str:
+    return "" if _fold(text) in _ARTICLES else word_key(text)
+
+
+# ---------------------------------------------------------------------------------------
+# the actor table
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    country: str | None = None
+    source: str = ""
+    case_sensitive: frozenset[str] = frozenset()
+    metonyms: tuple[str, ...] = ()
+
+
+@dataclass
+class ActorTable:
+    """Canonical actors and their aliases, plus the word lists behind the entity rules."""
+    actors: dict[str, Actor]
+    rules: dict[str, frozenset[str]]
+    by_key: dict[str, str] = field(default_factory=dict)          # actor_key(alias) -> id
+    by_exact: dict[str, str] = field(default_factory=dict)        # case-sensitive alias -> id
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "ActorTable":
+        raw = json.loads(Path(path or DATA_FILE).read_text(encoding="utf-8"))
+        actors = {}
+        for row in raw["actors"]:
+            actors[row["id"]] = Actor(id=row["id"], name=row["name"], type=row["type"],
+                                      aliases=tuple(row["aliases"]), country=row.get("country"),
+                                      source=row.get("source", ""),
+                                      case_sensitive=frozenset(row.get("case_sensitive", ())),
+                                      metonyms=tuple(row.get("metonyms", ())))
+        rules = {k: frozenset(v) for k, v in raw.get("rules", {}).items() if isinstance(v, list)}
+        table = cls(actors=actors, rules=rules)
+        for actor in actors.values():
+            for alias in (actor.name, *actor.aliases):
+                if alias in actor.case_sensitive or _is_acronym(alias):
+                    table.by_exact[alias] = actor.id
+                else:
+                    table.by_key.setdefault(actor_key(alias), actor.id)
+        return table
+
+    def rule(self, name: str) -> frozenset[str]:
+        return self.rules.get(name, frozenset())
+
+    def lookup(self, text: str) -> Actor | None:
+        """The actor a surface form names, if the table knows it."""
+        text = text.strip()
+        if text in self.by_exact:
+            return self.actors[self.by_exact[text]]
+        ref = self.by_key.get(actor_key(text))
+        return self.actors[ref] if ref else None
+
+    def get(self, actor_id: str) -> Actor | None:
+        return self.actors.get(actor_id)
+
+
+# ---------------------------------------------------------------------------------------
+# token-level alias index, built once per process
+
+
+@dataclass(frozen=True)
+class _Alias:
+    keys: tuple[str, ...]
+    orth: tuple[str, ...] | None      # exact tokens for case-sensitive aliases
+    first_upper: bool                 # first word of the alias is capitalised
+    caps: tuple[bool, ...]            # which alias words are capitalised
+    actor_id: str
+    metonym: bool = False
+
+
+@dataclass
+class EntityMatcher:
+    """The actor table compiled against the spaCy tokenizer, plus the rule word lists."""
+    table: ActorTable
+    by_first: dict[str, list[_Alias]]
+    stop_words: frozenset[str]
+    english: Callable[[str], bool]
+    english_noun: Callable[[str], bool]
+
+    @classmethod
+    def build(cls, nlp, table: ActorTable) -> "EntityMatcher":
+        by_first: dict[str, list[_Alias]] = defaultdict(list)
+        for actor in table.actors.values():
+            forms = [(a, False) for a in (actor.name, *actor.aliases)] + [(m, True) for m in actor.metonyms]
+            for alias, metonym in forms:
+                toks = [t.text for t in nlp.tokenizer(alias) if not _skippable(t.text)]
+                keys = tuple(_token_key(t) for t in toks)
+                pairs = [(k, t) for k, t in zip(keys, toks) if k]
+                if not pairs:
+                    continue
+                exact = alias in actor.case_sensitive or metonym or _is_acronym(alias)
+                item = _Alias(keys=tuple(k for k, _ in pairs),
+                              orth=tuple(t for _, t in pairs) if exact else None,
+                              first_upper=pairs[0][1][:1].isupper(), caps=tuple(t[:1].isupper() for _, t in pairs),
+                              actor_id=actor.id, metonym=metonym)
+                if item not in by_first[item.keys[0]]:
+                    by_first[item.keys[0]].append(item)
+        for items in by_first.values():
+            items.sort(key=lambda a: -len(a.keys))
+        return cls(table=table, by_first=dict(by_first), stop_words=frozenset(nlp.Defaults.stop_words),
+                   english=_english_words(nlp, ("verb", "adj", "adv")),
+                   english_noun=_english_words(nlp, ("noun",)))
+
+    def rule(self, name: str) -> frozenset[str]:
+        return self.table.rule(name)
+
+
+def _english_words(nlp, parts: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test for English words of the given parts of speech, from the lemmatizer's tables.
+
+    WordNet's noun list also holds place names: callers use nouns only with a gazetteer.
+    """
+    words: set[str] = set()
+    if "lemmatizer" in nlp.pipe_names:
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        if lookups.has_table("lemma_index"):
+            index = lookups.get_table("lemma_index")
+            for pos in parts:
+                if pos in index:
+                    words.update(index[pos])
+    frozen = frozenset(words)
+
+    def is_english(word: str) -> bool:
+        w = word.lower()
+        forms = {w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w,
+                 w[:-2] if w.endswith("ed") else w, w[:-1] if w.endswith("ed") else w,
+                 w[:-3] if w.endswith("ing") else w, w[:-3] + "y" if w.endswith("ies") else w}
+        return any(f in frozen for f in forms if len(f) > 2)
+    return is_english
+
+
+def _is_acronym(text: str) -> bool:
+    """All-capital short forms (ISIS, U.N., IRGC) are matched only as written: their keys collide."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6
+
+
+def _skippable(text: str) -> bool:
+    return text in _HYPHENS or text in _APOSTROPHES or text == "'s"
+
+
+def _matcher(res) -> EntityMatcher:
+    return res.get("entity_matcher", lambda: EntityMatcher.build(res.nlp, res.actors))
+
+
+# ---------------------------------------------------------------------------------------
+# candidate mentions
+
+
+@dataclass
+class _Cand:
+    start: int          # token indices into the spaCy Doc
+    end: int
+    label: str
+    source: str         # table | pattern | spacy | acronym
+    actor_id: str | None = None
+    priority: int = 0
+
+
+def _line_is_caps(tok) -> bool:
+    """True when the token sits on a line written all in capitals (a heading or widget)."""
+    doc = tok.doc
+    text = doc.text
+    a = text.rfind("\n", 0, tok.idx) + 1
+    b = text.find("\n", tok.idx)
+    line = text[a:b if b >= 0 else len(text)]
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _table_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
+    toks = [t for t in sdoc if not _skippable(t.text) and not t.is_space]
+    keys = [_token_key(t.text) for t in toks]
+    out: list[_Cand] = []
+    i = 0
+    while i < len(toks):
+        hit = _match_at(toks, keys, i, m)
+        if hit is None:
+            i += 1
+            continue
+        n, alias = hit
+        start, end = toks[i].i, toks[i + n - 1].i + 1
+        # take in an Arabic article written before the name ("al-Shabaab")
+        j = start - 1
+        while j >= 0 and sdoc[j].text in _HYPHENS:
+            j -= 1
+        if j >= 0 and _fold(sdoc[j].text) in _ARTICLES and sdoc[j].idx + len(sdoc[j].text) >= sdoc[start].idx - 1:
+            start = j
+        actor = m.table.actors[alias.actor_id]
+        if actor.type == "ARMED_GROUP" and end < len(sdoc) and sdoc[end].lower_ in m.rule("generic_after_actor") \
+                and sdoc[end - 1].text[:1].isupper():
+            end += 1  # "the Islamic State group"
+        out.append(_Cand(start, end, actor.type, "table", alias.actor_id, priority=3))
+        i += n
+    return out
+
+
+def _match_at(toks, keys, i, m: EntityMatcher):
+    k = keys[i]
+    if not k or k not in m.by_first:
+        return None
+    for alias in m.by_first[k]:
+        n = _alias_len_match(toks, keys, i, alias)
+        if n and _alias_ok(toks, i, n, alias, m):
+            return n, alias
+    return None
+
+
+def _alias_len_match(toks, keys, i, alias: _Alias) -> int:
+    j, consumed = i, 0
+    for ak in alias.keys:
+        while j < len(toks) and keys[j] == "" and consumed:  # articles inside names
+            j += 1
+        if j >= len(toks) or keys[j] != ak:
+            return 0
+        if toks[j].sent != toks[i].sent and toks[j].text != toks[i].text:
+            return 0
+        j += 1
+        consumed += 1
+    return j - i
+
+
+def _alias_ok(toks, i, n, alias: _Alias, m: EntityMatcher) -> bool:
+    words = [t for t in toks[i:i + n] if _token_key(t.text)]
+    if alias.orth is not None:
+        if tuple(t.text for t in words) != alias.orth:
+            return False
+        first = words[0]
+        if first.lower_ in m.stop_words and _line_is_caps(first):
+            return False  # "WHAT IS", "TELL US" in a heading
+        if alias.metonym:
+            prev = first.nbor(-1) if first.i > 0 else None
+            nxt = words[-1].nbor(1) if words[-1].i + 1 < len(first.doc) else None
+            if prev is not None and prev.lower_ in m.rule("locative_prepositions"):
+                return False  # "in Washington" is the city
+            if nxt is not None and (nxt.text == "," and nxt.i + 1 < len(first.doc)
+                                    and first.doc[nxt.i + 1].ent_type_ == "GPE"):
+                return False
+        return True
+    if alias.first_upper and not words[0].text[:1].isupper():
+        return False
+    if any(k and w.text[:1].islower() for k, w in zip(alias.caps, words)):
+        # "Islamic emirate" is a description; accept only where spaCy saw a name
+        return words[0].ent_type_ in ("ORG", "NORP", "PERSON", "GPE") and words[-1].ent_type_ == words[0].ent_type_
+    return True
+
+
+def _pattern_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
+    """Armed-group names by their shape: "Ansar/Jaish/Liwa ...", "... Brigade", "Army of ..."."""
+    out = []
+    prefixes = m.rule("group_prefixes")
+    particles = m.rule("group_particles")
+    connectors = m.rule("group_connectors")
+    strong = m.rule("group_heads_strong")
+    right_heads = m.rule("right_heads")
+    n = len(sdoc)
+
+    def titled(t):
+        return t.text[:1].isupper() and t.is_alpha or (t.text[:1].isupper() and "'" in t.text)
+
+    def extend_right(j, allow_connectors):
+        # tokens j.. that continue a name: capitalised words, particles, connectors before a capital
+        end = j
+        k = j
+        while k < n and not sdoc[k].is_sent_start:
+            t = sdoc[k]
+            low = t.lower_
+            if titled(t) and low not in m.stop_words:
+                k += 1
+                end = k
+            elif low in particles or t.text in _HYPHENS:
+                k += 1
+            elif allow_connectors and low in connectors:
+                k += 1
+            else:
+                break
+        return end
+
+    i = 0
+    while i < n:
+        t = sdoc[i]
+        if t.text in prefixes and titled(t):
+            end = extend_right(i + 1, allow_connectors=True)
+            if end > i + 1:
+                out.append(_Cand(i, end, "ARMED_GROUP", "pattern", priority=2))
+                i = end
+                continue
+        if t.text in strong or t.text in right_heads:
+            start = i
+            k = i - 1
+            while k >= 0 and not sdoc[k + 1].is_sent_start:
+                p = sdoc[k]
+                if titled(p) and p.lower_ not in m.stop_words and p.ent_type_ not in ("NORP", "GPE"):
+                    start = k
+                elif _fold(p.text) in particles or p.text in _HYPHENS:
+                    pass
+                else:
+                    break
+                k -= 1
+            while start < i and (_fold(sdoc[start].text) in particles - _ARTICLES or sdoc[start].text in _HYPHENS):
+                start += 1
+            # take in a leading "al" that belongs to the name
+            if start > 0 and _fold(sdoc[start - 1].text) in _ARTICLES:
+                start -= 1
+            end = i + 1
+            if t.text in right_heads and i + 2 < n and sdoc[i + 1].lower_ in ("of", "for"):
+                end = max(end, extend_right(i + 2, allow_connectors=True))
+                if end == i + 2:
+                    end = i + 1
+            named = start < i or end > i + 1
+            if named and (t.text in strong or end > i + 1):
+                out.append(_Cand(start, end, "ARMED_GROUP", "pattern", priority=2))
+                i = end
+                continue
+        i += 1
+    return out
+
+
+def _gov_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
+    """State forces named by country: "Libyan security forces", "Yemen's army"."""
+    nouns = sorted((tuple(p.split()) for p in m.rule("gov_nouns_after_country")), key=len, reverse=True)
+    out = []
+    for ent in sdoc.ents:
+        if ent.label_ not in ("NORP", "GPE"):
+            continue
+        j = ent.end
+        if ent.label_ == "GPE" and j < len(sdoc) and sdoc[j].text in ("'s", "’s", "'"):
+            j += 1
+        elif ent.label_ == "GPE":
+            continue  # "Libya army" is rare; "Libya forces" often is not a name
+        words = [t.lower_ for t in sdoc[j:j + 3]]
+        for noun in nouns:
+            if tuple(words[:len(noun)]) == noun:
+                out.append(_Cand(ent.start, j + len(noun), "GOV_BODY", "pattern", priority=2))
+                break
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# spaCy's entities, corrected
+
+
+@dataclass
+class _Context:
+    """What the label fixes need to know about the document and the world."""
+    matcher: EntityMatcher
+    is_place: Callable[[str], bool]
+    surnames: set[str]
+    place_texts: set[str]
+    has_gazetteer: bool = False
+
+
+def _trim(sdoc, start: int, end: int, m: EntityMatcher) -> tuple[int, int]:
+    """Leading determiners and trailing possessives or punctuation off a span."""
+    while start < end and (sdoc[start].lower_ in _DETERMINERS or sdoc[start].is_punct and sdoc[start].text not in "\"“"):
+        start += 1
+    while end > start and (sdoc[end - 1].text in ("'s", "’s", "'", "’") or sdoc[end - 1].is_punct
+                           and sdoc[end - 1].text not in (".", ")")):
+        end -= 1
+    # a trailing abbreviation dot belongs to "U.S." but not to a sentence
+    return start, end
+
+
+def _strip_titles(sdoc, start: int, end: int, m: EntityMatcher) -> int:
+    titles = m.rule("titles")
+    while end - start > 1 and (sdoc[start].text in titles or sdoc[start].text == "."):
+        start += 1
+    return start
+
+
+def _spacy_cands(sdoc, ctx: _Context) -> list[_Cand]:
+    m = ctx.matcher
+    out = []
+    for ent in sdoc.ents:
+        label = _SPACY_LABELS.get(ent.label_)
+        if label is None:
+            continue
+        start, end = _trim(sdoc, ent.start, ent.end, m)
+        if start >= end:
+            continue
+        if label == "PERSON":
+            start = _strip_titles(sdoc, start, end, m)
+        elif _is_title_before_person(sdoc, start, end, m):
+            continue  # "Army" in "Army Gen. David Rodriguez", "Defense" in "Defense Minister X"
+        text = sdoc[start:end].text
+        label = _fix_label(sdoc, start, end, label, text, ctx)
+        if label is None:
+            continue
+        out.append(_Cand(start, end, label, "spacy", priority=1))
+    return out
+
+
+def _is_title_before_person(sdoc, start, end, m: EntityMatcher) -> bool:
+    titles = m.rule("titles")
+    j = start
+    while j < len(sdoc) and (sdoc[j].text in titles or sdoc[j].text == "."):
+        j += 1
+    return j >= end and j < len(sdoc) and sdoc[j].ent_type_ == "PERSON"
+
+
+def _fix_label(sdoc, start, end, label, text, ctx: _Context) -> str | None:
+    m = ctx.matcher
+    if not any(c.isalpha() for c in text):
+        return None
+    if not (text[:1].isupper() or text[:1].isdigit() or _fold(text.split("-")[0].split()[0]) in _ARTICLES):
+        return None  # lowercase: a common noun, not a name ("al-Khums" excepted)
+    key = actor_key(text)
+    if key in ctx.surnames and label != "GPE":
+        return "PERSON"
+    if _is_page_word(sdoc, start, end, label, text, ctx):
+        return None
+    shape = _group_shape(sdoc[start:end], m)
+    if label in ("PERSON", "NORP", "OTHER") and shape:
+        return "ARMED_GROUP"
+    if label in ("ORG", "PERSON", "OTHER", "NORP", "FACILITY") and m.table.lookup(text) is None \
+            and (key in ctx.place_texts or ctx.is_place(text) and _place_context(sdoc, start, end, label, m)):
+        return "GPE"
+    if label == "NORP":
+        return "PERSON" if _norp_is_person(sdoc, start, end, text, m) else None
+    if label == "OTHER":
+        return None
+    if label == "ORG":
+        return _org_type(text, m) or ("ARMED_GROUP" if shape == "strong" else "ORG")
+    return label
+
+
+def _place_context(sdoc, start, end, label, m: EntityMatcher) -> bool:
+    """Whether a gazetteer name spaCy did not call a place reads as one here.
+
+    An ORG or FACILITY that is a one-word town is taken as the town.  A PERSON is
+    taken as a town unless something marks a person: a title before it ("President
+    Obama") or a speech verb it is the subject of.
+    """
+    if label in ("ORG", "FACILITY", "OTHER"):
+        return sum(1 for t in sdoc[start:end] if t.is_alpha and _fold(t.text) not in _ARTICLES) <= 1
+    if start > 0 and sdoc[start - 1].lower_ in m.rule("locative_prepositions"):
+        return True
+    if start > 0 and sdoc[start - 1].text in m.rule("titles"):
+        return False
+    root = sdoc[start:end].root
+    return not (root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in m.rule("speech_verbs"))
+
+
+def _is_page_word(sdoc, start, end, label, text, ctx: _Context) -> bool:
+    """A single common English word tagged as a name: "WATCHED", "Concerns", "Replay"."""
+    if end - start != 1 or label == "PERSON" and not _line_is_caps(sdoc[start]):
+        return False
+    if ctx.is_place(text) or ctx.matcher.table.lookup(text) is not None:
+        return False
+    word = sdoc[start]
+    # only at the head of a sentence or line, or on a capitals line, where English
+    # words are capitalised anyway: "the Mediterranean" mid-sentence is a name
+    heading = word.is_sent_start or _line_is_caps(word) or word.i == 0 or "\n" in sdoc[word.i - 1].text
+    if not heading:
+        return False
+    if ctx.matcher.english(word.text):
+        return True
+    if ctx.has_gazetteer and ctx.matcher.english_noun(word.text):
+        return True
+    return word.text.isupper() and _line_is_caps(word) and word.lower_ in ctx.matcher.stop_words
+
+
+def _group_shape(span, m: EntityMatcher) -> str | None:
+    words = [t.text for t in span]
+    if not words:
+        return None
+    if words[0] in m.rule("group_prefixes"):
+        return "strong"
+    if any(w in m.rule("group_heads_strong") for w in words):
+        return "strong"
+    if any(w in m.rule("group_heads_weak") for w in words[1:]):
+        return "weak"
+    return None
+
+
+def _org_type(text: str, m: EntityMatcher) -> str | None:
+    padded = f" {text} "
+    for head in m.rule("gov_heads"):
+        if f" {head} " in padded or padded.rstrip().endswith(f" {head}"):
+            return "GOV_BODY"
+    return None
+
+
+def _norp_is_person(sdoc, start, end, text, m: EntityMatcher) -> bool:
+    """spaCy tags some surnames NORP ("Benotman said"): a proper noun speaking is a person."""
+    span = sdoc[start:end]
+    if not all(t.pos_ == "PROPN" and t.tag_ != "NNPS" for t in span):
+        return False
+    if end - start >= 2:
+        return True
+    root = span.root
+    return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in m.rule("speech_verbs")
+
+
+# ---------------------------------------------------------------------------------------
+# choosing among overlapping candidates
+
+
+def _resolve(cands: list[_Cand], sdoc, m: EntityMatcher) -> list[_Cand]:
+    droppable = m.rule("generic_extras") | m.rule("droppable_prefixes") | _DETERMINERS
+    strong = sorted((c for c in cands if c.priority > 1), key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+    weak = [c for c in cands if c.priority <= 1]
+    kept: list[_Cand] = []
+    for c in strong:
+        if not any(_overlap(c, k) for k in kept):
+            kept.append(c)
+    # A longer spaCy name around a table match wins unless what it adds is generic:
+    # "Washington Institute for ..." keeps its name, "pro-ISIS" yields ISIS.
+    for s in weak:
+        inside = [k for k in kept if _overlap(s, k)]
+        if not inside:
+            kept.append(s)
+            continue
+        if all(s.start <= k.start and k.end <= s.end for k in inside) and (s.end - s.start) > max(k.end - k.start for k in inside):
+            extra = [t for t in sdoc[s.start:s.end]
+                     if not any(k.start <= t.i < k.end for k in inside)]
+            if any(not (t.is_punct or t.lower_ in droppable) for t in extra):
+                kept = [k for k in kept if k not in inside]
+                kept.append(s)
+    kept.sort(key=lambda c: c.start)
+    return kept
+
+
+def _overlap(a: _Cand, b: _Cand) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+# ---------------------------------------------------------------------------------------
+# acronyms
+
+
+def _initials(text: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", text) if w]
+    skip = {"of", "the", "and", "for", "in", "al", "el", "de", "du", "la", "le", "des", "&"}
+    return "".join(w[0] for w in words if w.lower() not in skip and w[:1].isalpha()).upper()
+
+
+def _spelled_out(sdoc, end: int, acr: str) -> int | None:
+    """Start of the capitalised words before ``end`` whose initials spell ``acr``, if any."""
+    for start in range(end - 1, max(-1, end - 12), -1):
+        tok = sdoc[start]
+        if tok.is_sent_start and start < end - 1 and not tok.text[:1].isupper():
+            break
+        if tok.text[:1].isupper() and _initials(sdoc[start:end].text) == acr.upper():
+            return start
+    return None
+
+
+def _name_type(span, m: EntityMatcher) -> str:
+    shape = _group_shape(span, m)
+    if shape == "strong":
+        return "ARMED_GROUP"
+    return _org_type(span.text, m) or "ORG"
+
+
+def _acronym_cands(sdoc, kept: list[_Cand], m: EntityMatcher) -> tuple[list[_Cand], dict[str, int]]:
+    """Acronyms defined after a name, "(LNA)", and their later uses; maps acronym -> index in kept."""
+    defined: dict[str, int] = {}
+    ends = {c.end: idx for idx, c in enumerate(kept)}
+    for t in sdoc:
+        if t.text != "(" or t.i + 2 >= len(sdoc) or sdoc[t.i + 2].text != ")":
+            continue
+        acr = sdoc[t.i + 1].text
+        if not (re.fullmatch(r"[A-Z][A-Za-z0-9]{1,7}", acr) and sum(ch.isupper() for ch in acr) >= 2):
+            continue
+        if t.i in ends:
+            defined.setdefault(acr, ends[t.i])
+            continue
+        start = _spelled_out(sdoc, t.i, acr)
+        if start is not None and not any(c.start < t.i and start < c.end for c in kept):
+            kept.append(_Cand(start, t.i, _name_type(sdoc[start:t.i], m), "acronym-definition", priority=1))
+            defined.setdefault(acr, len(kept) - 1)
+    if not defined:
+        return [], {}
+    taken = {i for c in kept for i in range(c.start, c.end)}
+    out = [_Cand(t.i, t.i + 1, kept[defined[t.text]].label, "acronym", kept[defined[t.text]].actor_id)
+           for t in sdoc if t.text in defined and t.i not in taken]
+    return out, defined
+
+
+# ---------------------------------------------------------------------------------------
+# grouping mentions into entities
+
+
+@dataclass
+class _Group:
+    label_votes: Counter = field(default_factory=Counter)
+    forms: list[str] = field(default_factory=list)     # surface forms, in order of appearance
+    mentions: list[int] = field(default_factory=list)  # indices into the candidate list
+    actor_id: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _group(cands: list[_Cand], sdoc, acronyms: dict[str, int], kept_index: dict[int, int],
+           m: EntityMatcher) -> list[list[int]]:
+    n = len(cands)
+    uf = _UnionFind(n)
+    texts = [sdoc[c.start:c.end].text for c in cands]
+    keys = [actor_key(t) for t in texts]
+    first: dict[tuple, int] = {}
+    for i, c in enumerate(cands):
+        ident = ("actor", c.actor_id) if c.actor_id else (_FAMILY.get(c.label, c.label), keys[i])
+        if ident in first:
+            uf.union(first[ident], i)
+        else:
+            first[ident] = i
+    # acronym uses join the name that defined them
+    for i, c in enumerate(cands):
+        if c.source == "acronym" and texts[i] in acronyms:
+            target = kept_index.get(acronyms[texts[i]])
+            if target is not None:
+                uf.union(target, i)
+    # acronyms that spell the initials of a name in the same document
+    for i, c in enumerate(cands):
+        if texts[i].isupper() and 2 <= len(texts[i]) <= 6 and c.actor_id is None:
+            for j, d in enumerate(cands):
+                if j != i and len(texts[j].split()) >= 2 and _FAMILY.get(d.label) == _FAMILY.get(c.label, "org") \
+                        and _initials(texts[j]) == texts[i]:
+                    uf.union(j, i)
+                    break
+    _link_surnames(cands, texts, keys, uf)
+    _link_short_group_names(cands, texts, keys, uf, m)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[uf.find(i)].append(i)
+    return list(groups.values())
+
+
+def _link_short_group_names(cands, texts, keys, uf: _UnionFind, m: EntityMatcher) -> None:
+    """"Ansar al Beit" after "Ansar Beit al Maqdis": a group name cut short.
+
+    Only for names built on an Arabic group word (Ansar, Jaish ...): English names
+    ("Islamic State" / "Islamic State in Libya") are often distinct groups.
+    """
+    prefixes = {actor_key(p) for p in m.rule("group_prefixes")}
+    for i, c in enumerate(cands):
+        words = keys[i].split()
+        if c.label != "ARMED_GROUP" or c.actor_id or len(words) < 2 or words[0] not in prefixes:
+            continue
+        longer = {uf.find(j) for j, d in enumerate(cands)
+                  if _FAMILY.get(d.label) == "org" and len(keys[j].split()) > len(words)
+                  and keys[j].split()[0] == words[0] and set(words) <= set(keys[j].split())}
+        if len(longer) == 1:
+            uf.union(longer.pop(), i)
+
+
+def _name_parts(key: str) -> list[str]:
+    return key.split()
+
+
+def _link_surnames(cands, texts, keys, uf: _UnionFind) -> None:
+    """A short person name joins the one longer person name it ends (or begins, for "Abu X")."""
+    people = [i for i, c in enumerate(cands) if c.label == "PERSON"]
+    full = [i for i in people if len(_name_parts(keys[i])) >= 2]
+    for i in people:
+        parts = _name_parts(keys[i])
+        if not parts:
+            continue
+        matches = {uf.find(j) for j in full
+                   if len(_name_parts(keys[j])) > len(parts)
+                   and (_name_parts(keys[j])[-len(parts):] == parts
+                        or (_fold(texts[i]).startswith(("abu ", "abou ", "umm "))
+                            and _name_parts(keys[j])[:len(parts)] == parts))}
+        if len(matches) == 1:
+            uf.union(matches.pop(), i)
+
+
+# ---------------------------------------------------------------------------------------
+# roles
+
+
+def _role(sdoc, c: _Cand, m: EntityMatcher) -> str | None:
+    """The role a sentence gives a name: apposition, relative clause, or the title before it."""
+    span = sdoc[c.start:c.end]
+    root = span.root
+    for child in root.children:
+        # a common-noun apposition describes ("head of ..."); a proper noun is another name
+        if child.dep_ == "appos" and child.pos_ == "NOUN" and child.left_edge.i in (c.end + 1, c.end + 2) \
+                and sdoc[c.end].text in (",", "(", "—", "–"):
+            return _clean_role(sdoc[child.left_edge.i:child.right_edge.i + 1].text)
+    if root.dep_ == "appos" and root.head.i < c.start and root.head.pos_ == "NOUN":
+        head = root.head
+        left = head.left_edge.i
+        stop = c.start
+        while stop > left and (sdoc[stop - 1].is_punct):
+            stop -= 1
+        if stop > left and head.i < c.start and stop < c.start and sdoc[stop].text == ",":
+            return _clean_role(sdoc[left:stop].text)
+    if c.label in ("GPE", "LOC", "FACILITY"):
+        return None  # "Italy, whose southern coast ..." is not a role
+    for child in root.children:
+        if child.dep_ == "relcl" and child.i >= c.end:
+            words = [t for t in sdoc[child.left_edge.i:child.right_edge.i + 1]]
+            while words and words[0].lower_ in ("who", "which", "that", ","):
+                words = words[1:]
+            if words:
+                return _clean_role(sdoc[words[0].i:words[-1].i + 1].text)
+    if c.label == "PERSON":
+        left = root.left_edge.i
+        if left < c.start:
+            words = list(sdoc[left:c.start])
+            while words and (words[0].lower_ in _DETERMINERS or words[0].is_punct):
+                words = words[1:]
+            if words and any(w.text not in m.rule("courtesy_titles") for w in words) \
+                    and not any(w.is_punct and w.text not in "." for w in words):
+                return _clean_role(sdoc[words[0].i:words[-1].i + 1].text)
+    return None
+
+
+def _clean_role(text: str) -> str | None:
+    text = " ".join(text.split()).strip(" ,;:-")
+    words = text.split()
+    while words and words[0].lower() in _DETERMINERS:
+        words = words[1:]
+    while words and words[-1].lower() in _DETERMINERS | {",", "and"}:
+        words = words[:-1]
+    text = " ".join(words).strip(" ,;:-")
+    if not text or len(text) > 160:
+        return None
+    return text
+
+
+# ---------------------------------------------------------------------------------------
+# canonical names
+
+
+def _canonical(group: list[int], cands, texts, label: str, m: EntityMatcher) -> tuple[str, str]:
+    ids = [cands[i].actor_id for i in group if cands[i].actor_id]
+    if ids:
+        actor = m.table.actors[Counter(ids).most_common(1)[0][0]]
+        return actor.name, actor.id
+    forms = [texts[i] for i in group]
+    # the fullest written form: most words, then most frequent, then the
+    # alphabetically first so that the choice does not depend on the document
+    non_acr = [f for f in forms if not f.isupper() or len(f) > 6] or forms
+    counts = Counter(non_acr)
+    best = sorted(counts, key=lambda f: (-len(actor_key(f).split()), -counts[f], f))[0]
+    return best, f"{label.lower()}:{actor_key(best)}"
+
+
+# ---------------------------------------------------------------------------------------
+# the stage
+
+
+def _gazetteer(res):
+    """The gazetteer if normalize.places is installed; entity fixes degrade without it."""
+    def load():
+        if importlib.util.find_spec("sitrep.normalize.places") is None:
+            log.info("no gazetteer (sitrep.normalize.places missing): place fixes disabled")
+            return None
+        return res.gazetteer
+    return res.get("entities_gazetteer", load)
+
+
+def _place_test(gaz) -> Callable[[str], bool]:
+    check = getattr(gaz, "is_place_name", None)
+    if callable(check):
+        return lambda text: bool(check(text))
+    lookup = getattr(gaz, "lookup", None)
+    if callable(lookup):
+        return lambda text: bool(lookup(text))
+    return lambda text: False
+
+
+@stage("entities", reads=("spacy",), writes=("mentions", "entities"))
+def entities(docs: Iterable[Document], *, res) -> None:
+    """Fill ``doc.mentions`` and ``doc.entities`` from the spaCy analysis."""
+    matcher = _matcher(res)
+    gaz = _gazetteer(res)
+    is_place = _place_test(gaz) if gaz is not None else None
+    for doc in docs:
+        doc.mentions, doc.entities = [], []
+        if doc.spacy is None or not len(doc.spacy):
+            continue
+        doc.mentions, doc.entities = extract_entities(doc.spacy, matcher=matcher, is_place=is_place)
+
+
+def extract_entities(sdoc, *, matcher: EntityMatcher, is_place: Callable[[str], bool] | None = None
+                     ) -> tuple[list[Mention], list[Entity]]:
+    """Mentions and entities of one spaCy Doc (offsets are the Doc's character offsets).
+
+    ``is_place`` tells whether a name is a populated place in the gazetteer; without
+    it the fixes that need a gazetteer are skipped.
+    """
+    m = matcher
+    has_gazetteer = is_place is not None
+    is_place = is_place or (lambda text: False)
+    ctx = _Context(matcher=m, is_place=is_place, surnames=_surnames(sdoc, m), place_texts=set(),
+                   has_gazetteer=has_gazetteer)
+    ctx.place_texts = _place_votes(sdoc, m, is_place)
+    cands = _table_matches(sdoc, m) + _gov_matches(sdoc, m) + _pattern_matches(sdoc, m) + _spacy_cands(sdoc, ctx)
+    kept = _resolve(cands, sdoc, m)
+    kept = _relabel_surnames(kept, sdoc, m)
+    acr, defined = _acronym_cands(sdoc, kept, m)
+    kept_index = {i: i for i in range(len(kept))}
+    allc = kept + acr
+    order = sorted(range(len(allc)), key=lambda i: allc[i].start)
+    allc = [allc[i] for i in order]
+    remap = {old: new for new, old in enumerate(order)}
+    kept_index = {old: remap[old] for old in kept_index}
+    texts = [sdoc[c.start:c.end].text for c in allc]
+    groups = _group(allc, sdoc, defined, kept_index, m)
+    groups.sort(key=lambda g: min(allc[i].start for i in g))
+    mentions: list[Mention] = []
+    ents: list[Entity] = []
+    for n, group in enumerate(groups, 1):
+        eid = f"E{n}"
+        label = _group_label([allc[i] for i in group])
+        name, actor_id = _canonical(group, allc, texts, label, m)
+        aliases = list(dict.fromkeys(texts[i] for i in sorted(group, key=lambda i: allc[i].start)))
+        role = next((r for r in (_role(sdoc, allc[i], m) for i in sorted(group)) if r), None)
+        ents.append(Entity(id=eid, name=name, type=label, aliases=aliases, role=role, actor_id=actor_id))
+        for i in group:
+            c = allc[i]
+            span = sdoc[c.start:c.end]
+            mentions.append(Mention(start=span.start_char, end=span.end_char, text=span.text,
+                                    label=label, entity=eid))
+    mentions.sort(key=lambda x: x.start)
+    return mentions, ents
+
+
+def _group_label(members: list[_Cand]) -> str:
+    for c in members:
+        if c.actor_id:
+            return c.label
+    votes = Counter(c.label for c in members if c.label in LABELS)
+    if not votes:
+        return "ORG"
+    for specific in ("ARMED_GROUP", "GOV_BODY"):
+        if votes.get(specific):
+            return specific
+    return votes.most_common(1)[0][0]
+
+
+def _relabel_surnames(kept: list[_Cand], sdoc, m: EntityMatcher) -> list[_Cand]:
+    """Lone surnames of people named in full elsewhere in the document are people too.
+
+    spaCy tags a repeated surname ORG or NORP, or misses it; both are fixed here:
+    "Noman Benotman ... Benotman told CNN".
+    """
+    last: set[str] = set()
+    for c in kept:
+        words = [t.text for t in sdoc[c.start:c.end] if not t.is_punct]
+        if c.label == "PERSON" and len(words) >= 2:
+            last.add(actor_key(words[-1]))
+    if not last:
+        return kept
+    out = []
+    for c in kept:
+        text = sdoc[c.start:c.end].text
+        if c.label in ("ORG", "LOC", "FACILITY") and c.actor_id is None and c.end - c.start == 1 \
+                and actor_key(text) in last:
+            c = _Cand(c.start, c.end, "PERSON", c.source, None, c.priority)
+        out.append(c)
+    taken = {i for c in out for i in range(c.start, c.end)}
+    for t in sdoc:
+        if t.i not in taken and t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha \
+                and not _line_is_caps(t) and actor_key(t.text) in last:
+            out.append(_Cand(t.i, t.i + 1, "PERSON", "surname", None, 1))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _surnames(sdoc, m: EntityMatcher) -> set[str]:
+    """Keys of the last names of multi-word PERSON entities, for relabelling lone surnames."""
+    out = set()
+    for ent in sdoc.ents:
+        if ent.label_ == "PERSON" and len(ent) >= 2:
+            start = _strip_titles(sdoc, *_trim(sdoc, ent.start, ent.end, m), m)
+            end = _trim(sdoc, ent.start, ent.end, m)[1]
+            words = [t.text for t in sdoc[start:end] if not t.is_punct]
+            if len(words) >= 2 and _group_shape(sdoc[start:end], m) is None:
+                out.add(actor_key(words[-1]))
+                out.add(actor_key(" ".join(words)))
+    return out
+
+
+def _place_votes(sdoc, m: EntityMatcher, is_place) -> set[str]:
+    """Keys of names spaCy tags GPE/LOC somewhere in the document.
+
+    spaCy labels one town GPE in one sentence and ORG or PERSON in the next; one
+    document seldom uses a town's name for anything else.
+    """
+    out = set()
+    for ent in sdoc.ents:
+        if ent.label_ in ("GPE", "LOC"):
+            start, end = _trim(sdoc, ent.start, ent.end, m)
+            text = sdoc[start:end].text
+            if text and text[:1].isupper() and m.table.lookup(text) is None:
+                out.add(actor_key(text))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# helpers for the extract stages
+
+
+def canonical_actor(doc: Document, start: int, end: int, *, max_distance: int = 200) -> Entity | None:
+    """The entity whose mention overlaps ``[start, end)``, else the nearest one in reach.
+
+    Nearest means by character distance, within the same sentence when sentences are
+    known, and never further than ``max_distance`` characters.
+    """
+    if not doc.mentions:
+        return None
+    by_id = {e.id: e for e in doc.entities}
+    overlapping = [mn for mn in doc.mentions if mn.start < end and start < mn.end]
+    if overlapping:
+        best = max(overlapping, key=lambda mn: min(end, mn.end) - max(start, mn.start))
+        return by_id.get(best.entity)
+    lo, hi = 0, len(doc.text)
+    for s in doc.sentences:
+        if s.start <= start < s.end:
+            lo, hi = s.start, s.end
+            break
+    best, dist = None, max_distance + 1
+    for mn in doc.mentions:
+        if mn.start < lo or mn.end > hi:
+            continue
+        d = start - mn.end if mn.end <= start else mn.start - end
+        if d < dist:
+            best, dist = mn, d
+    return by_id.get(best.entity) if best else None

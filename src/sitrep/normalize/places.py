@@ -1,0 +1,776 @@
+"""places stage: the offline gazetteer and place resolution.
+
+:class:`Gazetteer` reads ``data/gazetteer.sqlite`` (GeoNames cities500, admin1 regions
+and countries, built by ``sitrep.data.build_gazetteer``) and ``data/places_supplement.toml``
+(curated features, country aliases, demonyms).  The ``places`` stage turns the place
+mentions of a document into :class:`~sitrep.model.Place` records, and :func:`location_for`
+picks where an event happened for the event extractor.
+"""
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import threading
+import tomllib
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..model import Document, Location, Place
+from ..pipeline import stage
+
+# ---- name keys (shared with the builder) ----------------------------------------------
+
+# Apostrophes and ayin/hamza marks vanish: Sa'dah = Sadah, Ta‘izz = Taizz.
+_MARKS = re.compile(r"[`'’‘ʿʾ´ʻʼ\"“”]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Arabic article with its sun-letter assimilations (al-, el-, ar-, as-, ad-...).
+_ARTICLE = re.compile(r"^(?:al|el|ul|ar|as|ash|ad|adh|an|at|ath|az|ed|es|et|er|en|ez)\s+(?=\w{3})")
+# Substitutions applied, in order, to build a loose transliteration skeleton.
+_SKELETON_SUBS = (
+    ("ou", "u"), ("oo", "u"), ("ee", "i"), ("kh", "k"), ("gh", "g"), ("q", "k"),
+    ("dh", "d"), ("th", "t"), ("sh", "s"), ("ph", "f"), ("w", "u"), ("y", "i"),
+    ("j", "g"), ("c", "k"), ("z", "s"),
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish form: diacritics stripped, marks removed."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("ı", "i").replace("ø", "o").replace("ł", "l").replace("đ", "d").replace("ß", "ss")
+    return _MARKS.sub("", text.lower())
+
+
+def name_key(text: str) -> str:
+    """The exact-match key: folded, punctuation and hyphens as single spaces."""
+    return _NON_ALNUM.sub(" ", fold(text)).strip()
+
+
+def bare_key(key: str) -> str:
+    """``name_key`` without a leading Arabic article: "al bayda" -> "bayda"."""
+    return _ARTICLE.sub("", key, count=1)
+
+
+def skeleton(key: str) -> str:
+    """A loose transliteration key: Derna/Darnah, Misrata/Misratah, Benghazi/Banghazi.
+
+    Vowels after the first letter, a final h and doubled letters are dropped, so it
+    collides often: callers accept it only for long skeletons and likely candidates.
+    """
+    s = bare_key(key).replace(" ", "")
+    for a, b in _SKELETON_SUBS:
+        s = s.replace(a, b)
+    if len(s) > 3 and s.endswith("h"):
+        s = s[:-1]
+    if not s:
+        return ""
+    head, tail = s[0], re.sub(r"[aeiouh]", "", s[1:])
+    out = head + tail
+    return re.sub(r"(.)\1+", r"\1", out)
+
+
+def is_latin(text: str) -> bool:
+    """True when every letter is Latin (alternate names in other scripts are skipped)."""
+    for c in text:
+        if c.isalpha() and ord(c) > 0x24F and not ("\u1e00" <= c <= "\u1eff"):
+            return False
+    return True
+
+
+# ---- the gazetteer ---------------------------------------------------------------------
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+GAZETTEER_ARCHIVE = DATA / "gazetteer.sqlite.gz"   # shipped compressed (16 MB instead of 37)
+GAZETTEER_FILE = DATA / "gazetteer.sqlite"          # a development build, when present
+SUPPLEMENT_FILE = DATA / "places_supplement.toml"
+
+# how good a name match is, by key kind: 0 main name, 1 alternate name, 2 article dropped, 3 skeleton
+_MATCH_SCORE = {0: 1.0, 1: 0.9, 2: 0.75, 3: 0.55}
+_PRECISIONS = ("city", "near", "region", "country")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One gazetteer entry a name may denote, with the score it was ranked by."""
+    gazetteer_id: str
+    name: str
+    kind: str                   # city | admin1 | country | feature
+    iso: str | None
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    population: int
+    precision: str              # city | region | country
+    match: int                  # 0 main name ... 3 skeleton
+    score: float = 0.0
+
+    def location(self, *, precision: str | None = None) -> Location:
+        prec = precision or self.precision
+        country_level = prec == "country"
+        return Location(name=self.name, admin1=self.admin1, country=self.country, iso=self.iso,
+                        lat=None if country_level else self.lat, lon=None if country_level else self.lon,
+                        precision=prec, gazetteer_id=self.gazetteer_id)
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def geo_precision(precision: str | None) -> int:
+    """ACLED ``geo_precision`` for a place precision.
+
+    city -> 1 (the town itself), near -> 2 (a part of or place near a town), region -> 3
+    (a larger area: district, province, named region).  country -> 3 as well: ACLED codes
+    events known only at country level at precision 3, on a provincial capital or centroid.
+    """
+    return {"city": 1, "near": 2}.get(precision or "", 3)
+
+
+def default_gazetteer_path() -> Path:
+    """The SQLite gazetteer, unpacked once from the shipped archive into the user's cache.
+
+    The unpacked file is named by the archive's size and mtime, written to a temporary
+    name and renamed, so concurrent workers never see a half-written file.
+    """
+    if GAZETTEER_FILE.exists():
+        return GAZETTEER_FILE
+    import gzip
+    import os
+    import shutil
+    import tempfile
+    st = GAZETTEER_ARCHIVE.stat()
+    cache = Path(os.environ.get("SITREP_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or
+                                                             Path.home() / ".cache") / "sitrep")
+    target = cache / f"gazetteer-{st.st_size}-{int(st.st_mtime)}.sqlite"
+    if not target.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
+        with os.fdopen(fd, "wb") as out, gzip.open(GAZETTEER_ARCHIVE, "rb") as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+        os.replace(tmp, target)
+    return target
+
+
+class Gazetteer:
+    """The offline gazetteer: GeoNames places (sqlite, read-only) plus the curated supplement.
+
+    Load it once per process through ``Resources.gazetteer``.  The object keeps a small
+    per-instance memo of lookups (never module-level), and can be pickled: it reopens
+    its file on the other side.
+    """
+
+    def __init__(self, path: Path | None = None, supplement: Path = SUPPLEMENT_FILE):
+        path = path or default_gazetteer_path()
+        self.path = Path(path)
+        self.supplement_path = Path(supplement)
+        self._db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._memo: dict[str, list[tuple]] = {}
+        self.country_names: dict[str, str] = {}          # ISO2 -> English name
+        self.country_keys: dict[str, str] = {}           # key -> ISO2 (names and aliases)
+        self.demonyms: dict[str, str] = {}               # key -> ISO2
+        self.features: dict[str, list[Candidate]] = {}   # key -> supplement features
+        self.admin1_alias: dict[str, list[str]] = {}     # key -> [gid]
+        self.common_words: frozenset[str] = frozenset()
+        self.caps_only: frozenset[str] = frozenset()
+        self._load_countries()
+        self._load_supplement()
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Gazetteer":
+        return cls(path or default_gazetteer_path())
+
+    def __getstate__(self):
+        return {"path": self.path, "supplement": self.supplement_path}
+
+    def __setstate__(self, state):
+        self.__init__(state["path"], state["supplement"])
+
+    # ---- loading -------------------------------------------------------------------
+    def _load_countries(self) -> None:
+        for gid, name, iso in self._db.execute("SELECT gid, name, cc FROM places WHERE kind='country'"):
+            self.country_names[iso] = name
+            self.country_keys[name_key(name)] = iso
+
+    def _load_supplement(self) -> None:
+        data = tomllib.loads(self.supplement_path.read_text(encoding="utf-8"))
+        caps = set()
+        for iso, names in data.get("country_aliases", {}).items():
+            for n in names:
+                self.country_keys[name_key(n)] = iso
+                if n.replace(".", "").isupper() and len(name_key(n)) <= 3:
+                    caps.add(name_key(n))
+        self.caps_only = frozenset(caps)
+        for iso, names in data.get("demonyms", {}).items():
+            for n in names:
+                self.demonyms[name_key(n)] = iso
+        for code, names in data.get("admin1_aliases", {}).items():
+            for n in names:
+                self.admin1_alias.setdefault(name_key(n), []).append(f"admin1:{code}")
+        self.common_words = frozenset(name_key(w) for w in data.get("common_words", {}).get("words", ()))
+        for i, f in enumerate(data.get("feature", ())):
+            iso = f.get("cc")
+            cand = Candidate(gazetteer_id=f"supplement:{i + 1}", name=f["name"], kind="feature", iso=iso,
+                             country=self.country_names.get(iso) if iso else None, admin1=f.get("admin1"),
+                             lat=f.get("lat"), lon=f.get("lon"), population=0,
+                             precision=f.get("precision", "region"), match=0)
+            for n in [f["name"], *f.get("aliases", ())]:
+                self.features.setdefault(name_key(n), []).append(cand)
+        self.feature_pattern = self._feature_regex()
+
+    def _feature_regex(self) -> re.Pattern:
+        # Supplement names as written in running text: case-insensitive after the first
+        # letter, any run of spaces/hyphens between words.
+        alts = set()
+        for key in self.features:
+            words = key.split()
+            if len(key) < 4:
+                continue
+            alts.add(r"[\s\-]+".join(re.escape(w) for w in words))
+        body = "|".join(sorted(alts, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+    # ---- raw queries ---------------------------------------------------------------
+    def _rows(self, key: str) -> list[tuple]:
+        if key in self._memo:
+            return self._memo[key]
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT p.gid, p.name, p.kind, p.cc, p.admin1, p.lat, p.lon, p.pop, k.q "
+                "FROM keys k JOIN places p ON p.id = k.id WHERE k.key = ? LIMIT 400", (key,)).fetchall()
+            if len(self._memo) < 50_000:
+                self._memo[key] = rows
+        return rows
+
+    def _by_gid(self, gid: str) -> list[tuple]:
+        with self._lock:
+            return self._db.execute("SELECT p.gid, p.name, p.kind, p.cc, p.admin1, p.lat, p.lon, p.pop, 1 "
+                                    "FROM places p WHERE p.gid = ?", (gid,)).fetchall()
+
+    def _candidate(self, row: tuple) -> Candidate:
+        gid, name, kind, cc, admin1, lat, lon, pop, q = row
+        precision = {"city": "city", "admin1": "region", "country": "country"}[kind]
+        return Candidate(gazetteer_id=gid, name=name, kind=kind, iso=cc,
+                         country=self.country_names.get(cc), admin1=admin1 if kind != "country" else None,
+                         lat=lat, lon=lon, population=pop or 0, precision=precision, match=q)
+
+    # ---- public API ----------------------------------------------------------------
+    def country_of(self, text: str) -> str | None:
+        """ISO2 of a country name, alias or demonym ("Libya", "DRC", "Syrian"), else None."""
+        key = _clean_key(text)
+        return self.country_keys.get(key) or self.demonyms.get(key)
+
+    def is_country(self, text: str) -> bool:
+        return _clean_key(text) in self.country_keys
+
+    def is_demonym(self, text: str) -> bool:
+        return _clean_key(text) in self.demonyms
+
+    def lookup(self, name: str, *, focus: str | None = None,
+               near: list[tuple[float, float]] | None = None, region: bool = False) -> list[Candidate]:
+        """Ranked gazetteer entries that ``name`` may denote (best first; empty when unknown).
+
+        ``focus`` is the document's country (ISO2), ``near`` points of places mentioned
+        alongside; ``region`` says the text called it a province/region/district.
+        Weak matches (an article-less or skeleton key, a small village) are kept only
+        when they are in the focus country, so nothing is guessed across the world.
+        """
+        if not isinstance(name, str):
+            return []
+        key = _clean_key(name[:200])
+        if len(key) < 2 or not any(c.isalpha() for c in key):
+            return []
+        if key in self.caps_only and not name.strip().isupper():
+            return []          # "US" the country, not "us"
+        iso = self.country_keys.get(key)
+        if iso:  # a country is only ever a country
+            rows = [r for r in self._rows(name_key(self.country_names.get(iso, ""))) if r[2] == "country"]
+            rows = rows or [r for r in self._rows(key) if r[2] == "country" and r[3] == iso]
+            return [replace(self._candidate(r), score=2.0) for r in rows[:1]] or [
+                Candidate(f"iso:{iso}", self.country_names.get(iso, name), "country", iso,
+                          self.country_names.get(iso), None, None, None, 0, "country", 0, 2.0)]
+        if key in self.demonyms:
+            return []
+        words = key.split()
+        if len(words) > 1 and words[-1] in _REGION_WORDS and key not in self.features:
+            key, region = " ".join(words[:-1]), True    # "Donetsk Oblast", "Borno State"
+        cands: dict[str, Candidate] = {}
+        for f in self.features.get(key, ()):
+            cands[f.gazetteer_id] = replace(f, score=1.6 + (0.5 if focus and f.iso == focus else 0.0))
+        rows = list(self._rows(key))
+        for gid in self.admin1_alias.get(key, ()):
+            rows += self._by_gid(gid)
+        bare = bare_key(key)
+        if bare != key:
+            rows += [r[:8] + (max(r[8], 2),) for r in self._rows(bare)]
+        sk = skeleton(key)
+        if len(sk) >= 4 and len(key) >= 5:
+            rows += self._rows("~" + sk)
+        for r in rows:
+            c = self._candidate(r)
+            if c.kind == "country":
+                continue
+            if not self._acceptable(c, focus=focus):
+                continue
+            if key in self.common_words and c.iso != focus:
+                continue       # "East", "Union": an ordinary word unless it is local
+            score = self._score(c, focus=focus, near=near, region=region)
+            old = cands.get(c.gazetteer_id)
+            if old is None or score > old.score:
+                cands[c.gazetteer_id] = replace(c, score=score)
+        return sorted(self._homonyms(list(cands.values()), region=region),
+                      key=lambda c: (-c.score, -c.population, c.gazetteer_id))
+
+    @staticmethod
+    def _homonyms(cands: list[Candidate], *, region: bool) -> list[Candidate]:
+        """A town and the province named after it: the text's wording decides, not the scores."""
+        towns = {(c.iso, c.admin1): c for c in cands if c.kind == "city"}
+        out = []
+        for c in cands:
+            town = towns.get((c.iso, c.name)) if c.kind == "admin1" else None
+            if town is not None:
+                c = replace(c, score=town.score + (0.01 if region else -0.01))
+            out.append(c)
+        return out
+
+    def resolve(self, name: str, *, focus: str | None = None,
+                near: list[tuple[float, float]] | None = None, region: bool = False) -> Location | None:
+        """The best entry for ``name`` as a :class:`Location` (Place fields), or None."""
+        cands = self.lookup(name, focus=focus, near=near, region=region)
+        return cands[0].location() if cands else None
+
+    def is_place_name(self, text: str) -> bool:
+        """True for a populated place (1000+ people) or a region known to the gazetteer.
+
+        Common English words ("Reading", "Police") and demonyms are excluded; text that
+        is all lower case is not a name.
+        """
+        if not isinstance(text, str) or not text.strip() or text.strip().islower():
+            return False
+        key = _clean_key(text)
+        if not key or key in self.common_words or key in self.demonyms:
+            return False
+        if key in self.country_keys or key in self.features or key in self.admin1_alias:
+            return True
+        return any((r[2] == "admin1" or (r[7] or 0) >= 1000) and r[8] <= 1 for r in self._rows(key))
+
+    # ---- ranking -------------------------------------------------------------------
+    @staticmethod
+    def _acceptable(c: Candidate, *, focus: str | None) -> bool:
+        home = focus is not None and c.iso == focus
+        if c.kind == "admin1":
+            return c.match <= 1 and (home or focus is None or c.population >= 200_000) or (home and c.match == 2)
+        pop = c.population
+        if c.match == 0:
+            return home or pop >= (15_000 if focus else 1_000)
+        if c.match == 1:
+            return home or pop >= (50_000 if focus else 5_000)
+        if c.match == 2:
+            return home or pop >= 100_000
+        return (home and pop >= 5_000) or pop >= 500_000
+
+    @staticmethod
+    def _score(c: Candidate, *, focus: str | None, near: list[tuple[float, float]] | None,
+               region: bool) -> float:
+        s = _MATCH_SCORE.get(c.match, 0.5)
+        s += 0.08 * math.log10(c.population + 1)            # 1M people: +0.48
+        if focus and c.iso == focus:
+            s += 0.6
+        if c.kind == "admin1":
+            s += 0.4 if region else -0.15
+        if near and c.lat is not None:
+            d = min(haversine_km((c.lat, c.lon), p) for p in near)
+            s += 0.35 if d < 150 else 0.15 if d < 400 else 0.0
+        return s
+
+
+def _clean_key(text: str) -> str:
+    """name_key without a leading "the", a possessive or a "city of" head."""
+    key = name_key(text)
+    key = re.sub(r"^the\s+", "", key)
+    key = re.sub(r"\s+s$", "", key) if re.search(r"['’]s\s*$", text) else key
+    key = re.sub(r"^(?:city|town|village|province|region|state|governorate|district) of\s+", "", key)
+    return key
+
+
+def is_place_name(text: str, *, gazetteer: Gazetteer) -> bool:
+    """Module-level form of :meth:`Gazetteer.is_place_name` for the entities stage."""
+    return gazetteer.is_place_name(text)
+
+
+# ---- place mentions in a document ---------------------------------------------------------
+
+_PLACE_LABELS = {"GPE", "LOC", "FACILITY", "FAC"}
+_REGION_WORDS = {"province", "region", "district", "governorate", "state", "oblast", "county",
+                 "prefecture", "department", "wilaya", "wilayat", "division", "municipality", "raion"}
+_NEAR_BEFORE = re.compile(
+    r"(?:\bnear|\boutside|\boutskirts of|\bedge of|\bclose to|\bnearby|\bjust (?:north|south|east|west) of"
+    r"|\b(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)"
+    r"(?:ern)? of|\b(?:km|kilometres|kilometers|miles) (?:\w+ )?(?:from|of)|\bvicinity of|\bsuburbs? of|\bperiphery of)"
+    r"\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$", re.IGNORECASE)
+_AROUND_BEFORE = re.compile(r"\bin and around\s+(?:the\s+)?$", re.IGNORECASE)
+_OUTSKIRTS_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:outskirts|suburbs|countryside|environs)\b", re.IGNORECASE)
+_COUNTRY_AFTER = re.compile(r"^,\s+((?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    source: str            # mention | ent | feature | propn | weak
+    region: bool = False
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "the", a trailing possessive and surrounding punctuation."""
+    seg = text[start:end]
+    m = re.match(r"^(?:[\s\"“'(]+|the\s+)+", seg, re.IGNORECASE)
+    if m and m.end() < len(seg):
+        start += m.end()
+    seg = text[start:end]
+    m = re.search(r"(?:['’]s|[\s\"”',.;:)]+)+$", seg)
+    if m and m.start() > 0:
+        end = start + m.start()
+    return start, end
+
+
+def _spacy_spans(sdoc) -> tuple[list[_Span], list[_Span], list[tuple[int, int, str]]]:
+    """(place entities, other proper-noun runs, demonym/NORP spans) from a spaCy Doc."""
+    ents, weak, norp = [], [], []
+    covered = set()
+    for e in sdoc.ents:
+        if e.label_ in ("GPE", "LOC", "FAC"):
+            ents.append(_Span(e.start_char, e.end_char, "ent"))
+        elif e.label_ in ("ORG", "PERSON"):
+            weak.append(_Span(e.start_char, e.end_char, "weak-" + e.label_))
+        elif e.label_ == "NORP":
+            norp.append((e.start_char, e.end_char, e.text))
+        covered.update(range(e.start, e.end))
+    run: list = []
+    for tok in list(sdoc) + [None]:
+        if tok is not None and tok.i not in covered and tok.pos_ == "PROPN" and tok.text[:1].isupper():
+            run.append(tok)
+            continue
+        if run:
+            weak.append(_Span(run[0].idx, run[-1].idx + len(run[-1].text), "propn"))
+            run = []
+    return ents, weak, norp
+
+
+def _candidate_spans(doc: Document, gaz: Gazetteer, article: str) -> tuple[list[_Span], list[tuple[int, str]]]:
+    """Every span that may name a place, best source first, without overlaps."""
+    spans: list[_Span] = []
+    for m in gaz.feature_pattern.finditer(article):
+        if m.group(0)[:1].isupper():
+            spans.append(_Span(m.start(), m.end(), "feature"))
+    for mn in doc.mentions:
+        if mn.label in _PLACE_LABELS:
+            spans.append(_Span(mn.start, mn.end, "mention"))
+    votes: list[tuple[int, str]] = []
+    if doc.spacy is not None:
+        ents, weak, norp = _spacy_spans(doc.spacy)
+        spans += ents + weak
+        for s, _e, text in norp:
+            iso = gaz.country_of(text)
+            if iso:
+                votes.append((s, iso))
+    out: list[_Span] = []
+    taken: list[tuple[int, int]] = []
+    for sp in spans:
+        s, e = _trim(doc.text, sp.start, min(sp.end, len(article)))
+        if e <= s or not doc.text[s:e].strip():
+            continue
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        out.append(_Span(s, e, sp.source))
+        taken.append((s, e))
+    out.sort(key=lambda x: x.start)
+    return out, votes
+
+
+def _extend_region(text: str, sp: _Span) -> _Span:
+    """"Idlib province", "the Borno State": the region word joins the span."""
+    m = re.match(r"^\s+([A-Za-z]+)\b", text[sp.end:sp.end + 20])
+    if m and m.group(1).lower() in _REGION_WORDS:
+        return _Span(sp.start, sp.end + m.end(), sp.source, region=True)
+    words = text[sp.start:sp.end].split()
+    if len(words) > 1 and words[-1].lower() in _REGION_WORDS:
+        return _Span(sp.start, sp.end, sp.source, region=True)
+    return sp
+
+
+def _core_name(text: str, sp: _Span) -> str:
+    name = text[sp.start:sp.end]
+    if sp.region:
+        name = re.sub(r"\s+(?:%s)$" % "|".join(_REGION_WORDS), "", name, flags=re.IGNORECASE)
+        name = re.sub(r"^(?:%s)\s+of\s+" % "|".join(_REGION_WORDS), "", name, flags=re.IGNORECASE)
+    return name
+
+
+def _focus_votes(text: str, spans: list[_Span], gaz: Gazetteer) -> list[tuple[int, str]]:
+    """(offset, ISO2) votes: countries, demonyms, and towns by their likely country."""
+    votes: list[tuple[int, str]] = []
+    for sp in spans:
+        name = _core_name(text, sp)
+        iso = gaz.country_of(name)
+        if iso:
+            votes.append((sp.start, iso))
+            continue
+        if sp.source in ("propn", "weak-ORG", "weak-PERSON"):
+            continue
+        cands = gaz.lookup(name, region=sp.region)
+        if cands and (cands[0].kind == "feature" or cands[0].population >= 15_000 or len(cands) == 1):
+            if cands[0].iso:
+                votes.append((sp.start, cands[0].iso))
+    return votes
+
+
+def _sentence_focus(doc: Document, pos: int, votes: list[tuple[int, str]]) -> str | None:
+    """The country the sentence around ``pos`` names most ("... in Jowhar, Somali officials said")."""
+    for s in doc.sentences:
+        if s.start <= pos < s.end:
+            return _pick_focus(Counter(iso for off, iso in votes if s.start <= off < s.end))
+    return None
+
+
+def _precision_for(text: str, sp: _Span, cand: Candidate) -> str:
+    before = text[max(0, sp.start - 60):sp.start]
+    if cand.kind == "country":
+        return "country"
+    if _AROUND_BEFORE.search(before):
+        return "region"
+    if cand.precision == "city" and (_NEAR_BEFORE.search(before) or _OUTSKIRTS_AFTER.match(text[sp.end:sp.end + 30])):
+        return "near"
+    if sp.region and cand.kind == "city":
+        return "region"
+    return cand.precision
+
+
+def _weak_ok(text: str, sp: _Span, cand: Candidate, focus: str | None) -> bool:
+    """A town NER missed or mislabelled: accept only a clear gazetteer hit in context."""
+    if cand.kind == "feature":
+        return True
+    if cand.match > 1 or not (cand.kind == "city" or (cand.kind == "admin1" and sp.region)):
+        return False
+    home = focus is not None and cand.iso == focus
+    before = text[max(0, sp.start - 25):sp.start]
+    locative = re.search(r"\b(?:in|at|near|outside|of|from|to|into|around|town|city|village)\s+(?:the\s+)?$",
+                         before) is not None
+    # a list of places: "in X, Y, Z and W" (NER often calls the middle ones persons)
+    listed = (re.search(r"(?:,|\band|\bor)\s+$", before) is not None
+              and re.match(r"^\s*(?:,|and\b|or\b|\()", text[sp.end:sp.end + 6]) is not None)
+    if sp.source == "weak-PERSON":
+        return home and (locative or listed) and cand.population >= 20_000
+    return (home and (locative or listed or cand.population >= 50_000)) or (locative and cand.population >= 200_000)
+
+
+def find_places(doc: Document, *, gazetteer: Gazetteer) -> list[Place]:
+    """Every place mention in ``doc`` resolved against the gazetteer (null coordinates if unknown)."""
+    text = doc.text
+    article = doc.article_text()
+    spans, norp_votes = _candidate_spans(doc, gazetteer, article)
+    spans = [_extend_region(text, sp) for sp in spans]
+    votes = _focus_votes(text, spans, gazetteer) + norp_votes
+    focus = _pick_focus(Counter(iso for _off, iso in votes))
+    near = []
+    for sp in spans:
+        if sp.source in ("mention", "ent", "feature"):
+            c = gazetteer.lookup(_core_name(text, sp), focus=focus, region=sp.region)
+            if c and c[0].iso == focus and c[0].lat is not None and c[0].kind != "country":
+                near.append((c[0].lat, c[0].lon))
+    places: list[Place] = []
+    for sp in spans:
+        name = _core_name(text, sp)
+        if gazetteer.is_demonym(name):
+            continue
+        hint = _COUNTRY_AFTER.match(text[sp.end:sp.end + 40])
+        local_focus = gazetteer.country_of(hint.group(1)) if hint and gazetteer.is_country(hint.group(1)) else None
+        local_focus = local_focus or _sentence_focus(doc, sp.start, votes)
+        cands = gazetteer.lookup(name, focus=local_focus or focus, near=near, region=sp.region)
+        if not cands and local_focus and local_focus != focus:
+            cands = gazetteer.lookup(name, focus=focus, near=near, region=sp.region)
+        if local_focus:
+            cands = [c for c in cands if c.iso == local_focus] or cands
+        cand = cands[0] if cands else None
+        weak = sp.source in ("propn", "weak-ORG", "weak-PERSON")
+        if weak and (cand is None or _clean_key(name) in gazetteer.common_words
+                     or not _weak_ok(text, sp, cand, local_focus or focus)):
+            continue
+        if cand is None:
+            places.append(Place(sp.start, sp.end, text[sp.start:sp.end], name=name.strip(),
+                                precision=None))
+            continue
+        loc = cand.location(precision=_precision_for(text, sp, cand))
+        places.append(Place(sp.start, sp.end, text[sp.start:sp.end], name=loc.name,
+                            gazetteer_id=loc.gazetteer_id, admin1=loc.admin1, country=loc.country,
+                            iso=loc.iso, lat=loc.lat, lon=loc.lon, precision=loc.precision))
+    return places
+
+
+def _pick_focus(votes: Counter) -> str | None:
+    if not votes:
+        return None
+    (best, n), *rest = votes.most_common(2) + [(None, 0)]
+    return best
+
+
+def focus_country(doc: Document, *, gazetteer: Gazetteer | None = None) -> str | None:
+    """The document's main country (ISO2): the most mentioned, towns counted by their country.
+
+    Uses ``doc.places`` (the places stage); with a gazetteer, demonyms in the text
+    ("Libyan forces") vote as well.
+    """
+    votes: Counter = Counter(p.iso for p in doc.places if p.iso)
+    if gazetteer is not None and doc.spacy is not None:
+        votes.update(gazetteer.country_of(e.text) for e in doc.spacy.ents
+                     if e.label_ == "NORP" and gazetteer.country_of(e.text))
+    return _pick_focus(votes)
+
+
+@stage("places", reads=("spacy", "mentions"), writes=("places",))
+def places(docs, *, res):
+    """Resolve every place mention of each document to the gazetteer (``doc.places``)."""
+    gaz = res.gazetteer
+    for doc in docs:
+        doc.places = find_places(doc, gazetteer=gaz)
+
+
+# ---- where an event happened ---------------------------------------------------------------
+
+_SCENE_PREPS = {"in", "at", "near", "outside", "on", "inside", "around", "across", "throughout",
+                "into", "within", "over", "along", "towards", "toward", "off", "by", "beyond"}
+_ORIGIN_PREPS = {"from", "out"}
+# Nouns naming people or organisations: a place that modifies them ("Misrata militias",
+# "the envoy in Libya") says who, not where.
+_ACTOR_NOUNS = {
+    "militia", "militias", "fighter", "fighters", "force", "forces", "group", "groups", "wing", "branch",
+    "chapter", "affiliate", "affiliates", "official", "officials", "government", "authorities", "parliament",
+    "council", "envoy", "leader", "leaders", "commander", "commanders", "member", "members", "supporter",
+    "supporters", "army", "police", "brigade", "brigades", "battalion", "units", "unit", "soldiers", "troops",
+    "rebels", "insurgents", "militants", "jihadists", "ambassador", "embassy", "minister", "ministry",
+    "president", "spokesman", "spokeswoman", "residents", "native", "natives", "tribe", "tribes", "clan",
+    "people", "man", "men", "woman", "women", "citizens", "nationals", "recruits", "volunteers", "refugees",
+    "migrants", "delegation", "administration", "agency", "authority", "coalition", "allies", "partners",
+}
+_TITLE_NOUNS = {"envoy", "leader", "leaders", "commander", "ambassador", "minister", "ministry", "president",
+                "spokesman", "spokeswoman", "official", "officials", "embassy", "representative", "chief",
+                "head", "emir", "governor", "delegation", "correspondent"}
+_SPECIFICITY = {"city": 0.5, "near": 0.45, "region": 0.3, "country": 0.1}
+
+
+def _scene_score(doc: Document, p: Place) -> float:
+    """How surely a place is the scene of what the sentence reports (negative: it is not)."""
+    text = doc.text
+    before = text[max(0, p.start - 30):p.start].lower()
+    after = text[p.end:p.end + 30].lower()
+    sdoc = doc.spacy
+    if sdoc is not None:
+        span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is not None and len(span):
+            return _scene_score_parsed(span)
+    if re.search(r"\b(?:from|of)\s+(?:the\s+)?$", before):
+        return -5.0
+    w = re.match(r"^\s*([a-z]+)", after)
+    if w and w.group(1) in _ACTOR_NOUNS:
+        return -5.0
+    if re.search(r"\b(?:in|at|near|outside|on|into|inside|around)\s+(?:the\s+)?$", before):
+        return 2.0
+    return 1.0
+
+
+def _scene_score_parsed(span) -> float:
+    root = span.root
+    for anc in [root, *root.ancestors]:
+        # inside an appositive that describes another place ("Tobruk, the seat of Libya's
+        # parliament"); one that locates a building ("the Corinthia, a hotel in Tripoli") stays
+        if anc.dep_ == "appos" and anc.head.ent_type_ in ("GPE", "LOC", "FAC"):
+            return -3.0
+        if anc.dep_ in ("relcl", "acl") or anc.pos_ == "VERB":
+            break
+    if root.dep_ in ("compound", "amod", "nmod", "poss", "npadvmod"):
+        head = root.head
+        return -5.0 if head.lower_ in _ACTOR_NOUNS or head.ent_type_ in ("ORG", "NORP", "PERSON") else 1.5
+    if root.dep_ == "pobj":
+        prep = root.head
+        word = prep.lower_
+        if word in _ORIGIN_PREPS:
+            return -5.0
+        head = prep.head
+        if head.lower_ in _TITLE_NOUNS:
+            return -4.0   # "the envoy in Libya": an office, not a scene
+        if head.lower_ in _ACTOR_NOUNS:
+            return 0.8    # "fighters in Marib": often the scene, parser attachment is unsure
+        if word == "of":
+            if head.lower_ in ("outskirts", "city", "town", "village", "control", "edge", "center", "centre",
+                               "heart", "streets", "suburbs", "part", "parts", "area", "takeover", "capture",
+                               "siege", "fall", "north", "south", "east", "west", "province", "region"):
+                return 2.0
+            return 0.5
+        if word in _SCENE_PREPS:
+            return 2.0
+        return 1.0
+    if root.dep_ in ("dobj", "nsubjpass", "attr"):
+        return 1.5
+    return 1.0
+
+
+def _best_scene(doc: Document, places: list[Place]) -> Place | None:
+    best, best_score = None, 0.0
+    for p in places:
+        score = _scene_score(doc, p)
+        if score <= 0:
+            continue
+        score += _SPECIFICITY.get(p.precision or "", -0.3)
+        if p.gazetteer_id and p.gazetteer_id.startswith("supplement:") and p.precision in ("city", "near"):
+            score += 0.15   # a named base or airport is more specific than its town
+        if best is None or score > best_score:
+            best, best_score = p, score
+    return best
+
+
+def _place_location(p: Place) -> Location:
+    return Location(name=p.name, admin1=p.admin1, country=p.country, iso=p.iso, lat=p.lat, lon=p.lon,
+                    precision=p.precision, gazetteer_id=p.gazetteer_id)
+
+
+def _enclosing(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentence, then the paragraph around [start, end)."""
+    out = []
+    for s in doc.sentences:
+        if s.start <= start < s.end or (start <= s.start < end):
+            out.append((min(s.start, start), max(s.end, end)))
+            break
+    text = doc.text
+    p0 = text.rfind("\n\n", 0, start)
+    p1 = text.find("\n\n", end)
+    out.append((0 if p0 < 0 else p0, len(text) if p1 < 0 else p1))
+    return out
+
+
+def location_for(doc: Document, start: int, end: int) -> Location:
+    """Where an event stated in ``doc.text[start:end]`` happened.
+
+    The most specific place in the span that is the scene (attached by in/at/near/
+    outside/on..., not an origin "from X", not an actor modifier "X militias", not an
+    appositive description); else the same choice over the sentence, then the
+    paragraph; else the document's focus country at country precision.
+    """
+    start, end = max(0, start), min(len(doc.text), end)
+    windows = [(start, end), *_enclosing(doc, start, end)]
+    for ws, we in windows:
+        inside = [p for p in doc.places if ws <= p.start and p.end <= we]
+        resolved = [p for p in inside if p.precision]
+        best = _best_scene(doc, resolved) or _best_scene(doc, [p for p in inside if not p.precision])
+        if best is not None:
+            return _place_location(best)
+    iso = focus_country(doc)
+    if iso:
+        name = next((p.country for p in doc.places if p.iso == iso and p.country), None)
+        return Location(name=name, country=name, iso=iso, precision="country")
+    return Location()

@@ -1,0 +1,581 @@
+"""Reuse across documents: duplicates, rewrites, credited quotations, retold reports.
+
+Two steps, as in near-duplicate detection at scale:
+
+1. **Candidates** (:class:`ReuseIndex`): every sentence of a document gets a MinHash
+   signature over shingles of 5 normalised words; a MinHashLSH index over the sentence
+   signatures finds documents that share at least one near-identical sentence, without
+   comparing every pair.  Sentence-level keys (not whole-document ones) are what let a
+   two-sentence quotation inside a long story surface as a candidate.
+2. **Alignment** (:func:`align`): sentences of the two texts are matched by word and
+   word-bigram overlap (order inside a sentence and across the text may change, words may
+   be swapped), and runs of matched sentences become passages.  The relation is decided
+   from how much of each text the passages cover, how close they are, and whether the
+   copier credits the passage (:func:`classify`).
+
+Only ``Document.article_text()`` is read: furniture and reader comments never make two
+documents look alike.  Offsets in passages index ``Document.text``.
+
+Tested with datasketch 2.0.0.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .model import DateWindow, Document, Reuse
+
+log = logging.getLogger(__name__)
+
+NUM_PERM = 128
+SHINGLE = 5
+SCHEME = "affine32"          # datasketch 2.x permutation scheme; stored so old state is never mixed
+LSH_THRESHOLD = 0.3          # Jaccard of sentence shingle sets that makes a candidate
+WORD_LSH_THRESHOLD = 0.5     # Jaccard of sentence content-word sets that makes a candidate
+MIN_CONTENT_WORDS = 5
+MIN_INDEXED_WORDS = 8        # shorter sentences are too generic to be evidence of copying
+MAX_CANDIDATES = 50          # per new document: the documents sharing the most sentences
+MIN_SIMILARITY = 0.5         # sentence pairs below this do not align
+STRONG = 0.7                 # an aligned sentence this close counts as copied, not merely alike
+
+RELATIONS = ("duplicate", "copies_with_edits", "quotes", "same_underlying_report")
+
+
+def _load_words() -> dict:
+    raw = importlib_resources.files("sitrep").joinpath("data/reuse.json").read_text(encoding="utf-8")
+    data = json.loads(raw)
+    return {
+        "credit": tuple(data["credit_cues"]["phrases"]),
+        "open": frozenset(data["quote_marks"]["open"]),
+        "close": frozenset(data["quote_marks"]["close"]),
+    }
+
+
+_WORDS = _load_words()   # read-only tables, loaded once at import
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital,
+# digit or opening quote; line breaks always end one.
+_SENT_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+# Not a sentence end: a title or initial before the period ("Gen.", "Mr.", "U.S.", "J.").
+_ABBREV_RE = re.compile(r"(?:\b[A-Z][a-z]{0,2}|\b(?:[A-Za-z]\.)+[A-Za-z]?)\.$")
+
+
+# ---- text units ------------------------------------------------------------------------
+
+def normalise(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).casefold()
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    """Normalised words with their offsets."""
+    return [(normalise(m.group()), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+
+
+def shingles(tokens: list[str], *, size: int = SHINGLE) -> set[str]:
+    if len(tokens) < size:
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    tokens: tuple[str, ...]
+    uni: frozenset = field(repr=False, default=frozenset())
+    bi: frozenset = field(repr=False, default=frozenset())
+
+    @classmethod
+    def make(cls, text: str, start: int, end: int) -> "Sentence":
+        toks = tuple(w for w, _, _ in words(text[start:end]))
+        return cls(start, end, toks, frozenset(toks), frozenset(zip(toks, toks[1:])))
+
+
+def split_sentences(text: str, *, min_words: int = 4) -> list[tuple[int, int]]:
+    """Sentence spans by punctuation and line breaks; fragments under ``min_words`` join the next.
+
+    Abbreviations ("Gen.", "U.S.") may cut a sentence in two; the short piece is merged
+    back, and both texts of a pair are cut the same way, which is what alignment needs.
+    """
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        pos = line.start()
+        cuts = [m.end() for m in _SENT_END_RE.finditer(line.group())
+                if not _ABBREV_RE.search(line.group()[:m.end()])]
+        pending: int | None = None
+        for cut in cuts + [len(line.group())]:
+            s, e = pos, line.start() + cut
+            pos = e
+            seg = text[s:e]
+            if not seg.strip():
+                continue
+            begin = pending if pending is not None else s
+            if len(_WORD_RE.findall(text[begin:e])) < min_words:
+                pending = begin
+                continue
+            spans.append(_trim(text, begin, e))
+            pending = None
+        if pending is not None and text[pending:line.end()].strip():
+            spans.append(_trim(text, pending, line.end()))
+    return spans
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def sentences(text: str) -> list[Sentence]:
+    return [Sentence.make(text, s, e) for s, e in split_sentences(text)]
+
+
+# ---- alignment -------------------------------------------------------------------------
+
+def sentence_similarity(a: Sentence, b: Sentence) -> float:
+    """Closeness of two sentences in [0, 1], robust to reordering and a few changed words.
+
+    The mean of word Dice and word-bigram Dice: words alone make any two sentences on
+    one topic look alike; bigrams alone punish every swapped word.  A sentence found
+    whole inside a longer one (a quotation with "X said" around it) scores by
+    containment.
+    """
+    if not a.uni or not b.uni:
+        return 0.0
+    uni = 2 * len(a.uni & b.uni) / (len(a.uni) + len(b.uni))
+    if a.bi and b.bi:
+        shared_bi = len(a.bi & b.bi)
+        bi = 2 * shared_bi / (len(a.bi) + len(b.bi))
+        small = min(len(a.bi), len(b.bi))
+        contained = shared_bi / small if small >= 7 else 0.0
+    else:
+        bi, contained = uni, 0.0
+    return max((uni + bi) / 2, 0.9 * contained)
+
+
+def _match_sentences(sa: list[Sentence], sb: list[Sentence], *, min_similarity: float) -> list[tuple[int, int, float]]:
+    """One-to-one sentence matches (greedy by similarity), found through a bigram index."""
+    index: dict[tuple, list[int]] = defaultdict(list)
+    for j, s in enumerate(sb):
+        for bg in s.bi:
+            index[bg].append(j)
+    scored = []
+    for i, s in enumerate(sa):
+        hits: Counter = Counter()
+        for bg in s.bi:
+            for j in index.get(bg, ()):
+                hits[j] += 1
+        for j, n in hits.items():
+            if n < 3:
+                continue
+            sim = sentence_similarity(s, sb[j])
+            if sim >= min_similarity:
+                scored.append((sim, i, j))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    used_a, used_b, out = set(), set(), []
+    for sim, i, j in scored:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        out.append((i, j, sim))
+    out.sort()
+    return out
+
+
+def _passages(sa, sb, matches) -> list[dict]:
+    """Runs of matches consecutive in both texts become one passage."""
+    out: list[dict] = []
+    run: list[tuple[int, int, float]] = []
+
+    def flush():
+        if not run:
+            return
+        weights = [len(sa[i].tokens) for i, _, _ in run]
+        sim = sum(w * s for w, (_, _, s) in zip(weights, run)) / max(1, sum(weights))
+        bs = [j for _, j, _ in run]
+        out.append({"a_start": sa[run[0][0]].start, "a_end": sa[run[-1][0]].end,
+                    "b_start": sb[min(bs)].start, "b_end": sb[max(bs)].end,
+                    "similarity": round(sim, 3), "sentences": len(run),
+                    "strong": sum(1 for _, _, s in run if s >= STRONG),
+                    "a_words": sum(weights), "b_words": sum(len(sb[j].tokens) for j in bs)})
+
+    for m in matches:
+        if run and m[0] == run[-1][0] + 1 and m[1] == run[-1][1] + 1:
+            run.append(m)
+        else:
+            flush()
+            run = [m]
+    flush()
+    return out
+
+
+def align(a_text: str, b_text: str, *, min_similarity: float = MIN_SIMILARITY) -> list[dict]:
+    """Passages of ``a_text`` found again in ``b_text``, in the order of ``a_text``.
+
+    Each passage is ``{a_start, a_end, b_start, b_end, similarity}`` (offsets into the two
+    texts; similarity is the word-weighted mean over its sentences) plus counts
+    (``sentences``, ``strong``: sentences at or above :data:`STRONG`, ``a_words``, ``b_words``).
+    """
+    sa, sb = sentences(a_text or ""), sentences(b_text or "")
+    if not sa or not sb:
+        return []
+    return _passages(sa, sb, _match_sentences(sa, sb, min_similarity=min_similarity))
+
+
+# ---- candidates: MinHash LSH over sentences ----------------------------------------------
+
+def _signature(items: Iterable[str]) -> MinHash:
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    m.update_batch([s.encode("utf-8") for s in items])
+    return m
+
+
+def _indexable(text: str) -> list[list[str]]:
+    out = []
+    for s, e in split_sentences(text):
+        toks = [w for w, _, _ in words(text[s:e])]
+        if len(toks) >= MIN_INDEXED_WORDS:
+            out.append(toks)
+    return out
+
+
+def _content_words(tokens: list[str]) -> set[str]:
+    return {t for t in tokens if t not in STOP_WORDS and len(t) > 1}
+
+
+@dataclass
+class _Entry:
+    published: tuple[str | None, str | None]
+    sigs: np.ndarray            # (sentences, NUM_PERM) uint64: 5-word shingle signatures
+    wsigs: np.ndarray           # (sentences, NUM_PERM) uint64: content-word-set signatures
+
+
+class ReuseIndex:
+    """Sentence signatures of every document seen, and the LSH tables over them.
+
+    Two signatures per sentence: over 5-word shingles (verbatim copying) and over the set
+    of content words (a rewrite that swaps words and reorders clauses keeps most of them,
+    while its shingles break).  Either table's hit makes a candidate; alignment decides.
+    Persist with :meth:`to_bytes` / :meth:`from_bytes` (JSON with base64 signatures; the
+    LSH is rebuilt on load), or rebuild from stored texts by calling :meth:`add` again.
+    """
+
+    def __init__(self, *, threshold: float = LSH_THRESHOLD, word_threshold: float = WORD_LSH_THRESHOLD):
+        self.threshold = threshold
+        self.word_threshold = word_threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._wlsh = MinHashLSH(threshold=word_threshold, num_perm=NUM_PERM)
+        self._docs: dict[str, _Entry] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._docs
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def published(self, name: str) -> tuple[str | None, str | None]:
+        return self._docs[name].published if name in self._docs else (None, None)
+
+    def remove(self, name: str) -> None:
+        entry = self._docs.pop(name, None)
+        if entry is None:
+            return
+        for i in range(len(entry.sigs)):
+            self._lsh.remove(f"{name}\t{i}")
+        for i in range(len(entry.wsigs)):
+            self._wlsh.remove(f"{name}\t{i}")
+
+    def add(self, doc_name: str, text: str, published: DateWindow | tuple | None = None) -> list[tuple[str, int]]:
+        """Index a document; return earlier documents sharing sentences, as (name, shared count).
+
+        Re-adding a name replaces its earlier entry (a reprocessed document).
+        """
+        self.remove(doc_name)
+        units = _indexable(text or "")
+        sigs = [_signature(shingles(toks)) for toks in units]
+        wsets = [w for w in (_content_words(toks) for toks in units) if len(w) >= MIN_CONTENT_WORDS]
+        wsigs = [_signature(w) for w in wsets]
+        hits: dict[str, set[int]] = defaultdict(set)
+        for table, ms in ((self._lsh, sigs), (self._wlsh, wsigs)):
+            for i, m in enumerate(ms):
+                for key in table.query(m):
+                    other = key.rsplit("\t", 1)[0]
+                    if other != doc_name:
+                        hits[other].add(i if table is self._lsh else -1 - i)
+        self._insert(doc_name, _published_pair(published), _stack(sigs), _stack(wsigs))
+        counts = {k: len(v) for k, v in hits.items()}
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]
+
+    def _insert(self, name: str, published, sigs: np.ndarray, wsigs: np.ndarray) -> None:
+        self._docs[name] = _Entry(published, sigs, wsigs)
+        for table, arr in ((self._lsh, sigs), (self._wlsh, wsigs)):
+            for i, hv in enumerate(arr):
+                table.insert(f"{name}\t{i}", MinHash(num_perm=NUM_PERM, hashvalues=hv, scheme=SCHEME))
+
+    def to_bytes(self) -> bytes:
+        def enc(arr: np.ndarray) -> str:
+            return base64.b64encode(arr.astype("<u8").tobytes()).decode("ascii")
+
+        docs = {name: {"published": list(e.published), "sigs": enc(e.sigs), "wsigs": enc(e.wsigs)}
+                for name, e in self._docs.items()}
+        return json.dumps({"version": 1, "num_perm": NUM_PERM, "shingle": SHINGLE, "scheme": SCHEME,
+                           "threshold": self.threshold, "word_threshold": self.word_threshold,
+                           "docs": docs}).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "ReuseIndex":
+        raw = json.loads(data.decode("utf-8"))
+        idx = cls(threshold=raw.get("threshold", LSH_THRESHOLD),
+                  word_threshold=raw.get("word_threshold", WORD_LSH_THRESHOLD))
+        if (raw.get("num_perm"), raw.get("shingle"), raw.get("scheme")) != (NUM_PERM, SHINGLE, SCHEME):
+            # signatures made differently cannot be compared: start empty, the caller re-adds texts
+            log.warning("reuse index state was built with other MinHash settings; rebuild it from stored texts")
+            return idx
+
+        def dec(b64: str) -> np.ndarray:
+            arr = np.frombuffer(base64.b64decode(b64), dtype="<u8").astype(np.uint64)
+            return arr.reshape(-1, NUM_PERM)
+
+        for name, d in raw["docs"].items():
+            idx._insert(name, tuple(d["published"]), dec(d["sigs"]), dec(d["wsigs"]))
+        return idx
+
+
+def _stack(ms: list[MinHash]) -> np.ndarray:
+    return np.array([m.hashvalues for m in ms], dtype=np.uint64).reshape(len(ms), NUM_PERM)
+
+
+def _published_pair(p) -> tuple[str | None, str | None]:
+    if p is None:
+        return (None, None)
+    if isinstance(p, DateWindow):
+        return (p.earliest, p.latest)
+    return (p[0], p[1])
+
+
+# ---- deciding the relation -------------------------------------------------------------
+
+@dataclass
+class _Side:
+    name: str
+    text: str                   # article text (offsets as in Document.text)
+    published: tuple[str | None, str | None]
+    outlet: str | None = None
+
+    @property
+    def n_words(self) -> int:
+        return sum(len(s.tokens) for s in sentences(self.text)) or 1
+
+
+_NUMBER_RE = re.compile(r"\b\d[\d,.]*\b")
+_SOURCE_RE = re.compile(
+    r"according to (?:the |a |an )?((?:[A-Z][\w'’.&-]*\s?){1,6})"
+    r"|((?:[A-Z][\w'’.&-]*\s){1,5})(?:said|says|reported|reports|stated|told)\b")
+
+
+def _numbers(text: str) -> set[str]:
+    out = set()
+    for m in _NUMBER_RE.finditer(text):
+        n = m.group().rstrip(".,").replace(",", "")
+        if len(n) >= 2 and not re.fullmatch(r"(19|20)\d\d", n):   # years are shared by any two stories
+            out.add(n)
+    return out
+
+
+def _sources(text: str) -> set[str]:
+    return {normalise((m.group(1) or m.group(2)).strip()) for m in _SOURCE_RE.finditer(text)}
+
+
+def _cues(text: str) -> set[str]:
+    text = normalise(text)
+    return {c for c in _WORDS["credit"] if re.search(r"\b" + re.escape(c) + r"\b", text)}
+
+
+def _credited(side: _Side, start: int, end: int, source_passage: str, other_outlet: str | None) -> bool:
+    """A passage is credited when it is quoted and a credit phrase stands beside it.
+
+    The neighbourhood is the copier's paragraph around and inside the passage; a credit
+    phrase that the source passage itself contains ("according to an officer") does not
+    count, nor does a quotation mark copied with it.  Naming the other outlet with a
+    reporting verb nearby also counts.
+    """
+    text = side.text
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[max(line_start, start - 200):start]
+    context = before + " " + text[start:min(line_end, end + 200)]
+    lead = (before.rstrip()[-1:] or text[start:start + 1])
+    opens = sum(ch in _WORDS["open"] for ch in before.replace("'", ""))
+    quoted = (lead in _WORDS["open"] or opens % 2 == 1) and source_passage.lstrip()[:1] not in _WORDS["open"]
+    cues = _cues(context) - _cues(source_passage)
+    names_other = bool(other_outlet) and normalise(other_outlet) in normalise(context) \
+        and normalise(other_outlet) not in normalise(source_passage)
+    return bool(cues) and (quoted or names_other)
+
+
+def _direction(a: _Side, b: _Side, share_a: float, share_b: float) -> tuple[_Side, _Side]:
+    """(copier, source): the later one when dates tell, else the one mostly made of the other."""
+    a_early, a_late = a.published
+    b_early, b_late = b.published
+    if a_early and b_late and a_early > b_late:
+        return a, b
+    if b_early and a_late and b_early > a_late:
+        return b, a
+    if abs(share_a - share_b) > 0.02:
+        return (a, b) if share_a > share_b else (b, a)
+    return (a, b) if a.name > b.name else (b, a)
+
+
+def classify(a: _Side, b: _Side, passages: list[dict]) -> tuple[str, _Side, _Side, list[dict]] | None:
+    """The relation between two texts from their aligned passages, or None.
+
+    Returns (relation, copier, source, passages oriented copier -> source).
+    Thresholds rest on copied text, never on shared topic or names:
+      duplicate:          both texts >= 80% covered, mean similarity >= 0.85
+      copies_with_edits:  >= 3 strongly aligned sentences covering >= 25% of the copier
+                          (or >= 2 covering >= 50% of a short copier, or >= 150 copied words)
+      quotes:             a credited aligned passage (quotation marks plus a credit phrase,
+                          or the other outlet named with one)
+      same_underlying_report: some aligned text, plus >= 2 shared distinctive numbers and a
+                          shared named source ("according to X", "X said") — conservative.
+    """
+    if not passages:
+        return None
+    a_words = sum(p["a_words"] for p in passages)
+    b_words = sum(p["b_words"] for p in passages)
+    share_a, share_b = a_words / a.n_words, b_words / b.n_words
+    copier, source = _direction(a, b, share_a, share_b)
+    flipped = copier is b
+    oriented = [_flip(p) for p in passages] if flipped else passages
+    share = share_b if flipped else share_a
+    strong = sum(p["strong"] for p in oriented)
+    copied_words = sum(p["a_words"] for p in oriented)
+    mean_sim = sum(p["similarity"] * p["a_words"] for p in oriented) / max(1, copied_words)
+
+    if min(share_a, share_b) >= 0.8 and mean_sim >= 0.85:
+        return "duplicate", copier, source, oriented
+    if (strong >= 3 and share >= 0.25) or (strong >= 2 and share >= 0.5) or (strong >= 3 and copied_words >= 150):
+        return "copies_with_edits", copier, source, oriented
+    for quoter, other, ps in ((a, b, passages), (b, a, [_flip(p) for p in passages])):
+        credited = [p for p in ps if p["a_words"] >= 8 and p["similarity"] >= STRONG
+                    and _credited(quoter, p["a_start"], p["a_end"], other.text[p["b_start"]:p["b_end"]], other.outlet)]
+        if credited:
+            return "quotes", quoter, other, credited
+    shared_numbers = _numbers(a.text) & _numbers(b.text)
+    shared_sources = _sources(a.text) & _sources(b.text)
+    if strong >= 1 and len(shared_numbers) >= 2 and shared_sources:
+        return "same_underlying_report", copier, source, oriented
+    return None
+
+
+def _flip(p: dict) -> dict:
+    return {**p, "a_start": p["b_start"], "a_end": p["b_end"], "b_start": p["a_start"], "b_end": p["a_end"],
+            "a_words": p["b_words"], "b_words": p["a_words"]}
+
+
+def _evidence(relation: str, copier: _Side, source: _Side, passages: list[dict]) -> tuple[str, float]:
+    copied = sum(p["a_words"] for p in passages)
+    share = copied / copier.n_words
+    best = max(passages, key=lambda p: (p["a_words"], p["similarity"]))
+    sample = " ".join(copier.text[best["a_start"]:best["a_end"]].split())
+    if len(sample) > 200:
+        sample = sample[:197] + "..."
+    mean = sum(p["similarity"] * p["a_words"] for p in passages) / max(1, copied)
+    desc = (f"{relation}: {len(passages)} aligned passage(s), {sum(p['sentences'] for p in passages)} sentence(s), "
+            f"{share:.0%} of this text found in {source.name} (mean similarity {mean:.2f}); e.g. \"{sample}\"")
+    return desc, round(share, 3)
+
+
+def reuse_between(a: _Side, b: _Side) -> tuple[str, Reuse] | None:
+    """(copier name, Reuse pointing at the other) for two texts, or None."""
+    res = classify(a, b, align(a.text, b.text))
+    if res is None:
+        return None
+    relation, copier, source, passages = res
+    evidence, share = _evidence(relation, copier, source, passages)
+    keep = [{k: p[k] for k in ("a_start", "a_end", "b_start", "b_end", "similarity")} for p in passages]
+    return copier.name, Reuse(other=source.name, relation=relation, evidence=evidence, share=share, passages=keep)
+
+
+def _side(doc: Document) -> _Side:
+    return _Side(doc.doc, doc.article_text(), _published_pair(doc.published), doc.outlet)
+
+
+def find_reuse(docs: list[Document], *, index: ReuseIndex | None = None,
+               fetch: Callable[[str], Document | None] | None = None) -> dict[str, list[Reuse]]:
+    """Outgoing reuse links found for ``docs``, keyed by the copying document's name.
+
+    New documents are checked against each other and against ``index`` (documents seen
+    before, which the call extends).  Earlier documents are read back through ``fetch``
+    (name -> Document) for alignment; without it only pairs inside ``docs`` are aligned.
+    A key may be an earlier document: a new document can be the *source* of an earlier
+    copy when its publication date is earlier.  Every name in ``docs`` is a key.
+    """
+    index = index if index is not None else ReuseIndex()
+    batch = {d.doc: d for d in docs}
+    pairs: set[tuple[str, str]] = set()
+    for doc in sorted(docs, key=lambda d: d.doc):
+        for other, _ in index.add(doc.doc, doc.article_text(), doc.published):
+            pairs.add(tuple(sorted((doc.doc, other))))
+    out: dict[str, list[Reuse]] = {name: [] for name in batch}
+    for x, y in sorted(pairs):
+        dx = batch.get(x) or (fetch(x) if fetch else None)
+        dy = batch.get(y) or (fetch(y) if fetch else None)
+        if dx is None or dy is None:
+            log.debug("reuse candidate %s~%s skipped: text of an earlier document not available", x, y)
+            continue
+        found = reuse_between(_side(dx), _side(dy))
+        if found:
+            copier, reuse = found
+            out.setdefault(copier, []).append(reuse)
+    return out
+
+
+def source_groups(pairs: Mapping[str, Iterable[Reuse]] | Iterable[tuple[str, str]], *,
+                  docs: Iterable[str] = ()) -> dict[str, str]:
+    """Documents linked by reuse form one independent source: doc name -> group id.
+
+    ``pairs`` is the output of :func:`find_reuse` (or all stored links), or (a, b) name
+    pairs.  The group id is the smallest document name in the group, so it does not
+    depend on the order links were found.  Names in ``docs`` without links get their own group.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(x: str, y: str) -> None:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+
+    if isinstance(pairs, Mapping):
+        edges = [(k, r.other) for k, rs in pairs.items() for r in rs]
+        for k in pairs:
+            find(k)
+    else:
+        edges = list(pairs)
+    for x, y in edges:
+        union(x, y)
+    for d in docs:
+        find(d)
+    return {x: find(x) for x in parent}

@@ -1,0 +1,397 @@
+"""One SQLite file holds everything: documents, analysis, cross-document results.
+
+* WAL mode: one writer (``sitrep run``), many readers (``serve``, ``brief``, ``export``).
+* Schema changes are named migrations (``migrations/NNNN_name.sql``) recorded in the
+  ``migrations`` table, applied in order inside a transaction.
+* A batch of documents is written in one transaction: a killed run loses at most the
+  batch in flight.  An input file is marked seen in the transaction that stores its
+  last document, so a rerun resumes where the killed one stopped.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from importlib import resources as ilr
+from pathlib import Path
+
+from ..errors import SitrepError
+from ..model import (Claim, DateWindow, Document, Event, FusedEvent, Location, Quarantined, Span)
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _migrations() -> list[tuple[str, str]]:
+    folder = ilr.files("sitrep.store") / "migrations"
+    items = sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".sql"))
+    return [(name[:-4], sql) for name, sql in items]
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def open_store(path: str | Path, *, readonly: bool = False) -> "Store":
+    return Store(path, readonly=readonly)
+
+
+class Store:
+    """Access to one sitrep database.  Writers call :meth:`migrate` first."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False):
+        self.path = str(path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                if not Path(self.path).exists():
+                    raise SitrepError("E106", path=self.path, reason="no such file")
+                uri = f"file:{Path(self.path).resolve()}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                            check_same_thread=False)
+            else:
+                self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                            isolation_level=None, check_same_thread=False)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            raise SitrepError("E106", path=self.path, reason=str(exc)) from exc
+        self.conn.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- schema -------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        """Apply pending migrations in order; returns the names applied."""
+        self.conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, "
+                          "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))")
+        done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
+        known = _migrations()
+        unknown = done - {n for n, _ in known}
+        if unknown:
+            raise SitrepError("E107", path=self.path, found=sorted(unknown)[-1], known=known[-1][0])
+        applied = []
+        for name, sql in known:
+            if name in done:
+                continue
+            with self.transaction():
+                for statement in _split_sql(sql):
+                    self.conn.execute(statement)
+                self.conn.execute("INSERT INTO migrations(name) VALUES (?)", (name,))
+            applied.append(name)
+        return applied
+
+    def schema_version(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY name")]
+
+    @contextmanager
+    def transaction(self):
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # ---- runs and inputs ----------------------------------------------------------------
+    def start_run(self, args: dict) -> int:
+        with self.transaction():
+            cur = self.conn.execute("INSERT INTO runs(args) VALUES (?)", (_dumps(args),))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, stats: dict) -> None:
+        with self.transaction():
+            self.conn.execute("UPDATE runs SET finished=strftime('%Y-%m-%dT%H:%M:%fZ','now'), stats=? WHERE id=?",
+                              (_dumps(stats), run_id))
+
+    def input_unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
+        row = self.conn.execute("SELECT size, mtime_ns FROM inputs WHERE path=?", (path,)).fetchone()
+        return row is not None and row[0] == size and row[1] == mtime_ns
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone() is not None
+
+    # ---- writing --------------------------------------------------------------------------
+    def write_batch(self, docs: Iterable[Document], quarantined: Iterable[Quarantined] = (), *,
+                    inputs: Iterable[tuple[str, int, int, int, int]] = (), run_id: int | None = None,
+                    replace_paths: Iterable[str] = ()) -> None:
+        """Store analysed documents, quarantine records and finished inputs in one transaction.
+
+        ``inputs`` rows are (path, size, mtime_ns, n_documents, n_quarantined).
+        ``replace_paths``: inputs that changed since the last run; their old documents
+        that are not in this run go.
+        """
+        docs = list(docs)
+        with self.transaction():
+            for path in replace_paths:
+                self.conn.execute("DELETE FROM documents WHERE path=? AND run_id IS NOT ?", (path, run_id))
+            for d in docs:
+                self._insert_document(d, run_id)
+            for q in quarantined:
+                self.conn.execute(
+                    "INSERT INTO quarantine(source, record, code, reason, run_id) VALUES (?,?,?,?,?) "
+                    "ON CONFLICT(source, record, code) DO UPDATE SET reason=excluded.reason, run_id=excluded.run_id",
+                    (q.source, q.record, q.code, q.reason, run_id))
+            for path, size, mtime_ns, n_docs, n_bad in inputs:
+                self.conn.execute(
+                    "INSERT INTO inputs(path, size, mtime_ns, documents, quarantined, run_id) VALUES (?,?,?,?,?,?) "
+                    "ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, "
+                    "documents=excluded.documents, quarantined=excluded.quarantined, run_id=excluded.run_id, "
+                    "seen_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+                    (path, size, mtime_ns, n_docs, n_bad, run_id))
+
+    def _insert_document(self, d: Document, run_id: int | None) -> None:
+        if self.has_document(d.id):
+            return  # same text already stored: ingesting twice adds nothing
+        data = d.to_json(with_text=False)
+        c = self.conn
+        c.execute(
+            "INSERT INTO documents(id, doc, source, path, form, title, outlet, author, url, language, kind, "
+            "published_earliest, published_latest, published_precision, published_source, text, boilerplate, "
+            "comments_start, comments, flags, data, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (d.id, d.doc, d.source, d.path, d.form, d.title, d.outlet, d.author, d.url, d.language, d.kind,
+             d.published.earliest, d.published.latest, d.published.precision, d.published.source, d.text,
+             _dumps([[s.start, s.end] for s in d.boilerplate]), d.comments_start, d.comments,
+             _dumps(d.flags), _dumps(data), run_id))
+        c.executemany("INSERT INTO entities VALUES (?,?,?,?,?,?,?)",
+                      [(d.id, e.id, e.name, e.type, _dumps(e.aliases), e.role, e.actor_id) for e in d.entities])
+        c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)",
+                      [(d.id, m.start, m.end, m.text, m.label, m.entity) for m in d.mentions])
+        c.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                      [(d.id, p.start, p.end, p.text, p.name, p.gazetteer_id, p.admin1, p.country, p.iso,
+                        p.lat, p.lon, p.precision) for p in d.places])
+        c.executemany("INSERT INTO events(doc_id, id, type, sub_type, date_earliest, date_latest, date_precision, "
+                      "date_text, location, admin1, country, iso, lat, lon, geo_precision, actor1, actor2, "
+                      "fatalities, injured, attributed_to, hedged, evidence, spans) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      [_event_row(d, e) for e in d.events])
+        c.executemany("INSERT INTO claims(doc_id, id, about, actor, place, when_earliest, when_latest, when_text, "
+                      "low, high, value_text, unit, attributed_to, hedged, evidence, spans) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      [_claim_row(d, cl) for cl in d.claims])
+
+    # ---- corpus-level results -------------------------------------------------------------
+    def pending_documents(self) -> list[Document]:
+        """Documents that reuse detection and fusion have not seen yet."""
+        rows = self.conn.execute("SELECT rowid FROM documents WHERE corpus_done=0 ORDER BY rowid").fetchall()
+        return [self.document_by_rowid(r[0]) for r in rows]
+
+    def get_state(self, key: str) -> bytes | None:
+        row = self.conn.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def write_corpus(self, *, done_ids: Iterable[str], reuses: dict[str, list] | None = None,
+                     fused: Iterable[FusedEvent] = (), touched_blocks: Iterable[str] = (),
+                     series: Iterable = (), contradictions: Iterable[dict] = (),
+                     state: dict[str, bytes] | None = None, replace_series: bool = True) -> None:
+        """Write the results of the cross-document stages in one transaction."""
+        ids_by_doc = {r[0]: r[1] for r in self.conn.execute("SELECT doc, id FROM documents")}
+        with self.transaction():
+            c = self.conn
+            for doc_id, items in (reuses or {}).items():
+                for r in items:
+                    other = ids_by_doc.get(r.other, r.other)
+                    c.execute("INSERT OR REPLACE INTO reuses VALUES (?,?,?,?,?,?)",
+                              (doc_id, other, r.relation, r.share, r.evidence, _dumps(r.passages)))
+                    row = c.execute("SELECT data FROM documents WHERE id=?", (doc_id,)).fetchone()
+                    if row is not None:
+                        data = json.loads(row[0])
+                        data["reuses"] = [x for x in data.get("reuses", []) if x.get("other") != r.other]
+                        data["reuses"].append(dataclasses.asdict(r))
+                        c.execute("UPDATE documents SET data=? WHERE id=?", (_dumps(data), doc_id))
+            for block in touched_blocks:
+                c.execute("UPDATE events SET fused_id=NULL WHERE fused_id IN (SELECT id FROM fused_events WHERE block=?)",
+                          (block,))
+                c.execute("DELETE FROM fused_events WHERE block=?", (block,))
+            for f in fused:
+                loc = f.location
+                c.execute("INSERT OR REPLACE INTO fused_events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                          (f.id, f.blocking_key, f.type, f.sub_type, f.date.earliest, f.date.latest,
+                           f.date.precision, loc.name, loc.admin1, loc.country, loc.iso, loc.lat, loc.lon,
+                           loc.precision, f.actor1, f.actor2, f.fatalities, f.injured, len(f.sources),
+                           int(bool(f.hedged)), _dumps(dataclasses.asdict(f))))
+                for m in f.mentions:
+                    c.execute("UPDATE events SET fused_id=? WHERE doc_id=(SELECT id FROM documents WHERE doc=? OR id=? "
+                              "LIMIT 1) AND id=?", (f.id, m.get("doc"), m.get("doc"), m.get("event")))
+            if replace_series:
+                c.execute("DELETE FROM series")
+                c.execute("UPDATE claims SET series_key=NULL")
+            for s in series:
+                d = dataclasses.asdict(s) if dataclasses.is_dataclass(s) else dict(s)
+                c.execute("INSERT OR REPLACE INTO series VALUES (?,?,?,?,?,?)",
+                          (d["key"], d.get("about"), d.get("actor"), d.get("where"), d.get("unit"), _dumps(d)))
+                for p in d.get("points", []):
+                    c.execute("UPDATE claims SET series_key=? WHERE id=? AND doc_id=(SELECT id FROM documents "
+                              "WHERE doc=? OR id=? LIMIT 1)", (d["key"], p.get("claim"), p.get("doc"), p.get("doc")))
+            if contradictions is not None:
+                c.execute("DELETE FROM contradictions")
+                for i, item in enumerate(contradictions):
+                    c.execute("INSERT INTO contradictions VALUES (?,?,?)",
+                              (item.get("id") or f"X{i + 1}", item.get("kind", "other"), _dumps(item)))
+            for k, v in (state or {}).items():
+                c.execute("INSERT OR REPLACE INTO state VALUES (?,?)", (k, v))
+            c.executemany("UPDATE documents SET corpus_done=1 WHERE id=?", [(i,) for i in done_ids])
+
+    # ---- reading ----------------------------------------------------------------------------
+    def _doc_from_row(self, row) -> Document:
+        data = json.loads(row["data"])
+        data["text"] = row["text"]
+        if row["comments"] is not None:
+            data["comments"] = row["comments"]
+        doc = Document.from_json(data)
+        doc.boilerplate = [Span(a, b) for a, b in json.loads(row["boilerplate"])]
+        doc.comments_start = row["comments_start"]
+        return doc
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE id=? OR doc=? ORDER BY (id=?) DESC LIMIT 1",
+                                (doc_id, doc_id, doc_id)).fetchone()
+        return None if row is None else self._doc_from_row(row)
+
+    def document_by_rowid(self, rowid: int) -> Document:
+        row = self.conn.execute("SELECT * FROM documents WHERE rowid=?", (rowid,)).fetchone()
+        return self._doc_from_row(row)
+
+    def documents(self) -> Iterator[Document]:
+        """Every stored document, in ingestion order, streamed."""
+        last = 0
+        while True:
+            rows = self.conn.execute("SELECT * FROM documents WHERE rowid>? ORDER BY rowid LIMIT 200",
+                                     (last,)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._doc_from_row(row)
+            last = rows[-1]["rowid"]
+
+    def event_mentions(self, *, blocks: Iterable[str] | None = None) -> list[tuple[str, Event]]:
+        """(doc name, Event) for every stored event."""
+        out = []
+        for row in self.conn.execute("SELECT e.*, d.doc AS docname FROM events e JOIN documents d ON d.id=e.doc_id "
+                                     "ORDER BY d.rowid, e.rowid"):
+            out.append((row["docname"], _event_from_row(row)))
+        return out
+
+    def claim_items(self) -> list[tuple[str, Claim]]:
+        out = []
+        for row in self.conn.execute("SELECT c.*, d.doc AS docname FROM claims c JOIN documents d ON d.id=c.doc_id "
+                                     "ORDER BY d.rowid, c.rowid"):
+            out.append((row["docname"], _claim_from_row(row)))
+        return out
+
+    def reuse_pairs(self) -> list[tuple[str, str, str]]:
+        """(doc name, other doc name, relation) for every reuse link."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT a.doc, b.doc, r.relation FROM reuses r JOIN documents a ON a.id=r.doc_id "
+            "JOIN documents b ON b.id=r.other_id ORDER BY a.rowid")]
+
+    def fused_events(self) -> list[FusedEvent]:
+        out = []
+        for row in self.conn.execute("SELECT data FROM fused_events ORDER BY date_earliest, id"):
+            d = json.loads(row[0])
+            d["date"] = DateWindow(**d["date"])
+            d["location"] = Location(**d["location"])
+            out.append(FusedEvent(**d))
+        return out
+
+    def series(self) -> list[dict]:
+        return [json.loads(r[0]) for r in self.conn.execute("SELECT data FROM series ORDER BY key")]
+
+    def contradictions(self) -> list[dict]:
+        return [json.loads(r[0]) for r in self.conn.execute("SELECT data FROM contradictions ORDER BY id")]
+
+    def quarantined(self) -> list[Quarantined]:
+        return [Quarantined(r["source"], r["record"], r["code"], r["reason"])
+                for r in self.conn.execute("SELECT * FROM quarantine ORDER BY id")]
+
+    def search(self, query: str, *, limit: int = 50, offset: int = 0) -> list[dict]:
+        """Full-text search (FTS5 syntax).  Raises sqlite3.OperationalError on a bad query."""
+        sql = ("SELECT d.id, d.doc, d.title, d.outlet, d.published_earliest, "
+               "snippet(documents_fts, 1, '\x02', '\x03', ' … ', 16) AS snippet "
+               "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
+               "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?")
+        return [dict(r) for r in self.conn.execute(sql, (query, limit, offset))]
+
+    def stats(self) -> dict:
+        q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "documents": q("SELECT count(*) FROM documents"),
+            "analysed": q("SELECT count(*) FROM documents WHERE flags NOT LIKE '%not-analysed%'"),
+            "quarantined": q("SELECT count(*) FROM quarantine"),
+            "inputs": q("SELECT count(*) FROM inputs"),
+            "entities": q("SELECT count(*) FROM entities"),
+            "mentions": q("SELECT count(*) FROM mentions"),
+            "places": q("SELECT count(*) FROM places"),
+            "events": q("SELECT count(*) FROM events"),
+            "claims": q("SELECT count(*) FROM claims"),
+            "reuses": q("SELECT count(*) FROM reuses"),
+            "fused_events": q("SELECT count(*) FROM fused_events"),
+            "series": q("SELECT count(*) FROM series"),
+            "contradictions": q("SELECT count(*) FROM contradictions"),
+            "runs": q("SELECT count(*) FROM runs"),
+            "schema": self.schema_version(),
+        }
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements (triggers contain ';' inside BEGIN...END)."""
+    out, buf = [], []
+    for line in sql.splitlines():
+        if line.strip().startswith("--") and not buf:
+            continue
+        buf.append(line)
+        joined = "\n".join(buf)
+        if sqlite3.complete_statement(joined):
+            if joined.strip():
+                out.append(joined)
+            buf = []
+    if "\n".join(buf).strip():
+        out.append("\n".join(buf))
+    return out
+
+
+def _event_row(d: Document, e: Event):
+    loc = e.location
+    evidence = d.text[e.spans[0].start:e.spans[0].end] if e.spans else None
+    return (d.id, e.id, e.type, e.sub_type, e.date.earliest, e.date.latest, e.date.precision, e.date.text,
+            loc.name, loc.admin1, loc.country, loc.iso, loc.lat, loc.lon, loc.precision, e.actor1, e.actor2,
+            e.fatalities, e.injured, e.attributed_to, int(bool(e.hedged)), evidence,
+            _dumps([[s.start, s.end] for s in e.spans]))
+
+
+def _claim_row(d: Document, c: Claim):
+    evidence = d.text[c.spans[0].start:c.spans[0].end] if c.spans else None
+    return (d.id, c.id, c.about, c.actor, c.where, c.when.earliest, c.when.latest, c.when.text,
+            c.value.low, c.value.high, c.value.text, c.unit, c.attributed_to, int(bool(c.hedged)), evidence,
+            _dumps([[s.start, s.end] for s in c.spans]))
+
+
+def _event_from_row(row) -> Event:
+    return Event(id=row["id"], type=row["type"], sub_type=row["sub_type"],
+                 date=DateWindow(row["date_earliest"], row["date_latest"], row["date_precision"], row["date_text"]),
+                 location=Location(row["location"], row["admin1"], row["country"], row["iso"], row["lat"],
+                                   row["lon"], row["geo_precision"]),
+                 actor1=row["actor1"], actor2=row["actor2"], fatalities=row["fatalities"], injured=row["injured"],
+                 attributed_to=row["attributed_to"], hedged=bool(row["hedged"]),
+                 spans=[Span(a, b) for a, b in json.loads(row["spans"])])
+
+
+def _claim_from_row(row) -> Claim:
+    from ..model import Value
+    return Claim(id=row["id"], about=row["about"], actor=row["actor"], where=row["place"],
+                 when=DateWindow(row["when_earliest"], row["when_latest"], None, row["when_text"]),
+                 value=Value(row["low"], row["high"], row["value_text"] or ""), unit=row["unit"],
+                 attributed_to=row["attributed_to"], hedged=bool(row["hedged"]),
+                 spans=[Span(a, b) for a, b in json.loads(row["spans"])])

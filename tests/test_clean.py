@@ -1,0 +1,185 @@
+"""clean: page furniture and reader-comment threads in other outlets' layouts, and the seeds."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from sitrep.clean import Vocabulary, clean, find_furniture
+from sitrep.model import Document
+from sitrep.pipeline import Resources
+
+DATA = Path(__file__).parent / "data" / "clean"
+SHARED = Path(__file__).parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def vocab():
+    return Vocabulary.load()
+
+
+def furniture(text, vocab):
+    spans, start = find_furniture(text, vocab=vocab)
+    lines = [text[s.start:s.end] for s in spans]
+    first = None
+    if start is not None:
+        end = text.find("\n", start)
+        first = text[start:end if end >= 0 else len(text)]
+    return lines, first
+
+
+# Each case: the file, furniture that must be found (in order), lines that must NOT be
+# flagged, and the first line of the comment thread.  All checked by hand.
+CASES = [
+    ("bbc_style_kherson.txt",
+     ["Share", "Save", "Media playback is unsupported on your device", "Image source, Getty Images",
+      "More on this story", "Related Topics"],
+     ["Kherson: Russian strikes hit market and bus stop", "Media caption, Firefighters work at the scene of the strike",
+      "Image caption, A damaged bus stop in the city centre", "Fears on the right bank",
+      "\"We heard the whistle and then everything was glass,\" one trader said."],
+     None),
+    ("aljazeera_style_marib.txt",
+     ["Skip links", "Skip to Content", "Live", "Listen to this article", "Share", "Advertisement",
+      "Follow Al Jazeera English:", "Facebook", "Twitter", "Instagram"],
+     ["Yemen’s war: Houthis launch fresh push towards Marib", "...",
+      "“They are attacking from three directions,” a government commander said.",
+      "Fighting has killed dozens of troops on both sides, according to military sources."],
+     None),
+    ("reuters_ap_negatives.txt",
+     ["Story highlights"],
+     ["Troops retake town in northeast Nigeria after heavy fighting", "By Ahmed Salkida and Musa Bello",
+      "• Army says 31 insurgents killed in two-day battle", "• Thousands of residents fled toward Maiduguri",
+      " (AP)", "Fears in the south", "\"We will not leave,\" he said.", "\"They came at night...\"", "...",
+      "Shelling resumed at dawn."],
+     None),
+    ("wordpress_blog_zamfara.txt",
+     ["Share this:", "Twitter", "Facebook", "Like this:", "Like Loading...", "Related"],
+     ["Bandits abduct students in Zamfara again", "Posted on February 13, 2024 by naijasecuritywatch",
+      "The police said a rescue operation was under way."],
+     "6 thoughts on “Bandits abduct students in Zamfara again”"),
+    ("disqus_ukraine.txt",
+     ["Share on Facebook", "Share on Twitter"],
+     ["Drone attack on Odesa port injures four", "Air defences destroyed 19 of 25 drones, the Ukrainian air force said."],
+     "14 Comments"),
+    ("facebook_forum_somalia.txt",
+     [],
+     ["Al-Shabaab attack on Mogadishu hotel: what we know"],
+     "Add a comment..."),
+    ("forum_idlib.txt",
+     [],
+     ["Re: Shelling in Jabal al-Zawiya"],
+     "Posted by levant_observer on 10 June 2021, 14:02"),
+]
+
+
+@pytest.mark.parametrize("name,flagged,kept,comments", CASES, ids=[c[0] for c in CASES])
+def test_layouts(vocab, name, flagged, kept, comments):
+    text = (DATA / name).read_text(encoding="utf-8")
+    lines, first = furniture(text, vocab)
+    assert lines == flagged
+    assert not set(kept) & set(lines)
+    assert first == comments
+
+
+def test_video_widget_block_and_truncated_titles(vocab):
+    text = ("Militants overrun outpost in Cabo Delgado\n"
+            "\n"
+            "Insurgents overran a military outpost near Mocimboa da Praia on Sunday, a local source said.\n"
+            "\n"
+            "JUST WATCHED\n"
+            "Inside the insurgency in northern Mozambique\n"
+            "Replay\n"
+            "MUST WATCH\n"
+            " 04:05\n"
+            "Displaced families describe the attack on Palma and the days hid... 03:31\n"
+            "\n"
+            "The attack was the third this month, officials said.\n")
+    lines, first = furniture(text, vocab)
+    assert lines == ["JUST WATCHED", "Inside the insurgency in northern Mozambique", "Replay", "MUST WATCH",
+                     " 04:05", "Displaced families describe the attack on Palma and the days hid... 03:31"]
+    assert first is None
+
+
+def test_closing_app_banner_block(vocab):
+    text = ("Shelling hits Donetsk suburb\n\n"
+            "Shelling hit a suburb of Donetsk on Friday, killing one man, local officials said.\n\n"
+            "Read the full story in the\n"
+            "Daily Courier App Open\n"
+            "Firefox Chrome Continue\n"
+            "Never miss a story\n"
+            "Enable push notifications for the latest headlines and live coverage.\n")
+    lines, _ = furniture(text, vocab)
+    assert lines == ["Read the full story in the", "Daily Courier App Open", "Firefox Chrome Continue",
+                     "Never miss a story", "Enable push notifications for the latest headlines and live coverage."]
+
+
+def test_bullet_lists_are_not_a_comment_thread(vocab):
+    text = ("Towns retaken by the army this year:\n"
+            "  • Kidal\n"
+            "  • Anefis\n"
+            "  • Tessalit\n"
+            "  • Aguelhok\n"
+            "The army said the operation would continue.\n")
+    lines, first = furniture(text, vocab)
+    assert first is None and lines == []
+
+
+def test_indented_bullet_thread(vocab):
+    text = ("Drone strike kills commander in Kurdistan region\n\n"
+            "A drone strike killed a commander near Sulaymaniyah on Monday, officials said.\n\n"
+            "  • kurd_reader\n\n"
+            "    Third strike this month near the city.\n\n"
+            "    • Aras\n\n"
+            "      And nobody claims them.\n\n"
+            "  • observer99\n\n"
+            "    Who operates these drones?\n")
+    _, first = furniture(text, vocab)
+    assert first == "  • kurd_reader"
+
+
+def test_crlf_lines_exclude_carriage_return(vocab):
+    text = "Headline of the day\r\nAdvertisement\r\nFighting continued near Bakhmut, officials said.\r\n"
+    lines, _ = furniture(text, vocab)
+    assert lines == ["Advertisement"]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n\n", "x" * 200_000, "قصف مدفعي على مدينة مأرب\nإعلان\n",
+                                  "\x00\x01\x02", "  •  \n    \n", "..." * 1000])
+def test_odd_text_never_raises(vocab, text):
+    spans, start = find_furniture(text, vocab=vocab)
+    assert all(0 <= s.start <= s.end <= len(text) for s in spans)
+    assert start is None or 0 <= start <= len(text)
+
+
+def test_stage_sets_fields_and_is_idempotent():
+    text = (DATA / "disqus_ukraine.txt").read_text(encoding="utf-8")
+    doc = Document(id="x", doc="disqus_ukraine", text=text)
+    res = Resources()
+    clean([doc], res=res)
+    first = (list(doc.boilerplate), doc.comments_start)
+    clean([doc], res=res)
+    assert (doc.boilerplate, doc.comments_start) == first
+    assert doc.boilerplate_lines() == ["Share on Facebook", "Share on Twitter"]
+    assert doc.comments_begin() == "14 Comments"
+    assert "Taras_K" not in doc.article_text() and len(doc.article_text()) == doc.comments_start
+
+
+# ---- the seed measurement -------------------------------------------------------------
+
+@pytest.mark.skipif(not (SHARED / "gold" / "seeds").is_dir(), reason="shared seed gold not available")
+def test_seed_gold_precision_recall_and_comment_start(vocab):
+    tp = fp = fn = 0
+    starts = []
+    for gold_path in sorted((SHARED / "gold" / "seeds").glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        text = (SHARED / "seeds" / f"{gold_path.stem}.txt").read_text(encoding="utf-8")
+        lines, first = furniture(text, vocab)
+        got, want = Counter(lines), Counter(gold["boilerplate"])
+        hit = sum((got & want).values())
+        tp, fp, fn = tp + hit, fp + sum(got.values()) - hit, fn + sum(want.values()) - hit
+        starts.append(first == gold["comments_begin"])
+    assert tp / (tp + fp) >= 0.95
+    assert tp / (tp + fn) >= 0.95
+    assert all(starts)

@@ -1,0 +1,253 @@
+"""Place resolution: gazetteer lookups, the places stage on parsed text, location_for."""
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from sitrep.model import Document, Mention, Span
+from sitrep.normalize.places import (Gazetteer, find_places, focus_country, geo_precision, haversine_km,
+                                     is_place_name, location_for, name_key, places as places_stage)
+from sitrep.pipeline import Resources
+
+
+@pytest.fixture(scope="session")
+def gaz():
+    return Gazetteer.load()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return Resources().nlp
+
+
+def parsed(nlp, text, *, mentions=()):
+    doc = Document(id="t", doc="t", text=text)
+    doc.spacy = nlp(doc.article_text())
+    doc.sentences = [Span(s.start_char, s.end_char) for s in doc.spacy.sents]
+    doc.mentions = list(mentions)
+    return doc
+
+
+def near(loc, lat, lon, km=25):
+    return loc is not None and loc.lat is not None and haversine_km((loc.lat, loc.lon), (lat, lon)) <= km
+
+
+# ---- gazetteer -----------------------------------------------------------------------------
+
+def test_load_is_fast_and_pickles(gaz):
+    import pickle
+    t0 = time.perf_counter()
+    g = Gazetteer.load()
+    assert time.perf_counter() - t0 < 0.5
+    g2 = pickle.loads(pickle.dumps(g))
+    assert g2.resolve("Kandahar").iso == "AF"
+
+
+@pytest.mark.parametrize("name,focus,iso,lat,lon", [
+    ("Tripoli", "LY", "LY", 32.89, 13.19),
+    ("Tripoli", "LB", "LB", 34.43, 35.84),
+    ("Alexandria", "EG", "EG", 31.20, 29.92),
+    ("Alexandria", "US", "US", 38.80, -77.05),
+    ("Homs", "SY", "SY", 34.73, 36.72),
+    ("Saint Petersburg", "RU", "RU", 59.94, 30.31),
+    ("St. Petersburg", "US", "US", 27.77, -82.68),
+])
+def test_ambiguous_names_follow_focus(gaz, name, focus, iso, lat, lon):
+    loc = gaz.resolve(name, focus=focus)
+    assert loc.iso == iso and near(loc, lat, lon)
+    assert loc.precision == "city"
+
+
+def test_near_points_break_ties(gaz):
+    # without a focus country, a co-mentioned Lebanese town pulls Tripoli to Lebanon
+    loc = gaz.resolve("Tripoli", near=[(33.89, 35.50)])   # Beirut
+    assert loc.iso == "LB"
+
+
+@pytest.mark.parametrize("variant,lat,lon", [
+    ("Misurata", 32.38, 15.09), ("Misrata", 32.38, 15.09), ("Derna", 32.77, 22.64), ("Darnah", 32.77, 22.64),
+    ("Surt", 31.21, 16.59), ("Sirte", 31.21, 16.59), ("Banghazi", 32.11, 20.07), ("Bayda", 32.76, 21.76),
+    ("al-Bayda", 32.76, 21.76), ("Al Bayda", 32.76, 21.76), ("Tubruq", 32.09, 23.95), ("Khoms", 32.65, 14.26),
+    ("El Khums", 32.65, 14.26),
+])
+def test_libyan_transliterations(gaz, variant, lat, lon):
+    assert near(gaz.resolve(variant, focus="LY"), lat, lon)
+
+
+@pytest.mark.parametrize("variant,focus,lat,lon", [
+    ("Raqqa", "SY", 35.95, 39.01), ("Deir ez-Zor", "SY", 35.34, 40.14), ("Deir al-Zor", "SY", 35.34, 40.14),
+    ("Hodeidah", "YE", 14.80, 42.95), ("Marib", "YE", 15.46, 45.33), ("Kismayo", "SO", -0.36, 42.55),
+    ("Timbuktu", "ML", 16.77, -3.01), ("Menaka", "ML", 15.92, 2.40), ("Maiduguri", "NG", 11.85, 13.16),
+    ("Kiev", "UA", 50.45, 30.52), ("Kyiv", "UA", 50.45, 30.52), ("Kunduz", "AF", 36.73, 68.86),
+])
+def test_other_regions(gaz, variant, focus, lat, lon):
+    assert near(gaz.resolve(variant, focus=focus), lat, lon)
+
+
+def test_supplement_features(gaz):
+    air = gaz.resolve("Benina airport", focus="LY")
+    assert air.gazetteer_id.startswith("supplement:") and near(air, 32.10, 20.27, km=5)
+    assert gaz.resolve("Sambisa forest").iso == "NG"
+    assert gaz.resolve("Sambisa forest").precision == "region"
+    assert gaz.resolve("Donbass").iso == "UA"
+    assert gaz.resolve("Gaza Strip").precision == "region"
+    assert gaz.resolve("Jebel Akhdar", focus="LY").name == gaz.resolve("Green Mountains", focus="LY").name
+
+
+def test_country_is_never_a_town(gaz):
+    for name in ("Libya", "Syria", "Nigeria", "DRC", "Ivory Coast", "Lebanon"):
+        cands = gaz.lookup(name, focus="LY")
+        assert len(cands) == 1 and cands[0].kind == "country"
+        loc = gaz.resolve(name)
+        assert loc.precision == "country" and loc.lat is None and loc.lon is None
+    assert gaz.resolve("Mexico").iso == "MX"   # not Mexico City, not Mexico, Missouri
+
+
+def test_demonyms_map_to_country_but_are_not_places(gaz):
+    assert gaz.country_of("Libyan") == "LY" and gaz.country_of("Syrians") == "SY"
+    assert gaz.lookup("Somali") == []
+    assert not gaz.is_place_name("Nigerian")
+
+
+def test_unknown_and_weak_matches_stay_unknown(gaz):
+    assert gaz.resolve("Qwertzhausen") is None
+    # a tiny foreign village must not be picked for a Libya story
+    for cand in gaz.lookup("Derna", focus="LY"):
+        assert cand.iso == "LY"
+    # "Us" in running text is not the United States
+    assert gaz.lookup("Us") == []
+    assert gaz.resolve("US").iso == "US"
+
+
+def test_region_hint_prefers_admin1(gaz):
+    loc = gaz.resolve("Idlib", focus="SY", region=True)
+    assert loc.precision == "region" and loc.gazetteer_id.startswith("admin1:")
+    assert gaz.resolve("Idlib", focus="SY").precision == "city"
+    assert gaz.resolve("Borno", focus="NG").precision == "region"
+
+
+def test_is_place_name(gaz):
+    assert is_place_name("Mosul", gazetteer=gaz)
+    assert gaz.is_place_name("Kherson") and gaz.is_place_name("Sinai")
+    for word in ("Police", "Reading", "Monday", "the", "mosul", "", "East"):
+        assert not gaz.is_place_name(word)
+
+
+def test_geo_precision():
+    assert [geo_precision(p) for p in ("city", "near", "region", "country", None)] == [1, 2, 3, 3, 3]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_lookup_never_raises(gaz, text):
+    for c in gaz.lookup(text, focus="SY", near=[(36.2, 37.1)]):
+        assert c.lat is None or -90 <= c.lat <= 90
+        assert c.lon is None or -180 <= c.lon <= 180
+    assert name_key(text) == name_key(name_key(text))
+
+
+# ---- the stage over parsed text ------------------------------------------------------------
+
+def by_text(doc):
+    return {p.text: p for p in doc.places}
+
+
+def test_stage_tripoli_in_a_lebanon_story(nlp, gaz):
+    doc = parsed(nlp, "Clashes broke out in Tripoli overnight between supporters of rival Lebanese "
+                      "factions, the army in Beirut said. Two people were wounded in the northern city.")
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = by_text(doc)
+    assert p["Tripoli"].iso == "LB" and p["Beirut"].iso == "LB"
+    assert focus_country(doc) == "LB"
+
+
+def test_stage_tripoli_in_a_libya_story(nlp, gaz):
+    doc = parsed(nlp, "Rival Libyan militias exchanged fire near Tripoli's international airport on Sunday, "
+                      "while forces loyal to the eastern government advanced towards Misurata.")
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = by_text(doc)
+    assert p["Tripoli"].iso == "LY" and p["Misurata"].iso == "LY"
+
+
+def test_stage_country_suffix_and_precision(nlp, gaz):
+    doc = parsed(nlp, "Gunmen killed nine farmers on the outskirts of Maiduguri, Nigeria, on Friday. "
+                      "Separately, troops fought insurgents near Bama in Borno State.")
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = by_text(doc)
+    assert p["Maiduguri"].precision == "near" and p["Maiduguri"].iso == "NG"
+    assert p["Nigeria"].precision == "country" and p["Nigeria"].lat is None
+    assert p["Bama"].precision == "near"
+    borno = next(pl for pl in doc.places if pl.text.startswith("Borno"))
+    assert borno.precision == "region"
+
+
+def test_stage_unknown_place_keeps_name(nlp, gaz):
+    text = "Shelling hit Zorblatovka, a hamlet in Donetsk Oblast, Ukrainian officials said."
+    doc = parsed(nlp, text, mentions=[Mention(13, 24, "Zorblatovka", "GPE")])
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = by_text(doc)
+    assert p["Zorblatovka"].lat is None and p["Zorblatovka"].name == "Zorblatovka"
+    oblast = next(pl for pl in doc.places if pl.text.startswith("Donetsk"))
+    assert oblast.precision == "region" and oblast.iso == "UA"
+    assert "Ukrainian" not in p
+
+
+def test_stage_is_idempotent_and_survives_odd_text(nlp, gaz):
+    class Res:
+        gazetteer = gaz
+    docs = [parsed(nlp, t) for t in ("", "مقتل ثلاثة في غارة على حلب", "x" * 5000, "In Aleppo. " * 200)]
+    places_stage(docs, res=Res())
+    first = [list(d.places) for d in docs]
+    places_stage(docs, res=Res())
+    assert [list(d.places) for d in docs] == first
+    assert all(p.iso == "SY" for p in docs[3].places)
+
+
+# ---- location_for ----------------------------------------------------------------------------
+
+def span_of(text, piece):
+    i = text.index(piece)
+    return i, i + len(piece)
+
+
+def test_location_skips_origins_and_modifiers(nlp, gaz):
+    text = ("Fighters from Misurata stormed Sirte on Tuesday. "
+            "Kismayo clan militias later attacked a police station in Jowhar, Somali officials said.")
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    loc = location_for(doc, *span_of(text, "Fighters from Misurata stormed Sirte on Tuesday."))
+    assert near(loc, 31.21, 16.59)
+    loc2 = location_for(doc, *span_of(text, "Kismayo clan militias later attacked a police station in Jowhar"))
+    assert loc2.iso == "SO" and near(loc2, 2.78, 45.50)      # Jowhar (GeoNames: Jawhar)
+
+
+def test_location_prefers_base_over_country_and_uses_near(nlp, gaz):
+    text = "A suicide car bomb exploded outside Hmeimim air base in Syria, the Russian ministry said."
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    loc = location_for(doc, *span_of(text, "A suicide car bomb exploded outside Hmeimim air base in Syria"))
+    assert near(loc, 35.41, 35.95, km=5)
+    assert loc.precision == "near" and geo_precision(loc.precision) == 2
+
+
+def test_location_falls_back_to_sentence_then_focus(nlp, gaz):
+    text = ("Yemeni forces clashed with Houthi fighters in Marib on Monday. Dozens were killed.\n\n"
+            "The clashes were among the deadliest this year, the Yemeni army said.")
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    loc = location_for(doc, *span_of(text, "Dozens were killed."))
+    assert loc.iso == "YE" and near(loc, 15.46, 45.33)      # from the paragraph
+    loc2 = location_for(doc, *span_of(text, "the deadliest this year"))
+    assert loc2.precision == "country" and loc2.iso == "YE" and loc2.lat is None
+
+
+def test_location_skips_appositive_description(nlp, gaz):
+    text = ("A bomb killed three soldiers in Gao, the largest town of northern Mali and a former "
+            "base of French troops who also served in Timbuktu.")
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    loc = location_for(doc, 0, len(text))
+    assert loc.name == "Gao" and loc.iso == "ML"

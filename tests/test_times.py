@@ -1,0 +1,403 @@
+"""Time expressions, publication windows and dating occurrences (sitrep.normalize.times).
+
+Expected windows are worked out by hand from a calendar (2015-01-05 is a Monday,
+2021-06-09 a Wednesday, 2016-02-01 a Monday, 2016-07-31 a Sunday) and the conventions
+in data/times.json ("early" = 1-15, "mid" = 10-20, "late"/"end of" = 20-end, summer =
+1 Jun - 22 Sep, last week = the previous Monday-Sunday).
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from sitrep.model import DateWindow, Document, Span, TimeMention
+from sitrep.normalize.times import (DAY_BEFORE, SAME_DAY, bind, find_times, infer_publication, resolve,
+                                    times, window_for)
+from sitrep.pipeline import Resources, registry
+
+
+@pytest.fixture(scope="session")
+def times_res():
+    return Resources()
+
+
+@pytest.fixture(scope="session")
+def times_nlp(times_res):
+    return times_res.nlp
+
+
+def day(iso: str) -> DateWindow:
+    return DateWindow(earliest=iso, latest=iso, source="metadata", precision="day")
+
+
+def span_of(w: DateWindow | None):
+    return None if w is None else (w.earliest, w.latest)
+
+
+def make_doc(nlp, text: str, published: DateWindow | None = None) -> Document:
+    doc = Document(id="t", doc="t", text=text, published=published or DateWindow())
+    doc.spacy = nlp(text)
+    doc.sentences = [Span(s.start_char, s.end_char) for s in doc.spacy.sents]
+    return doc
+
+
+NEW_YEAR = day("2015-01-05")     # a Monday, just after New Year
+JUNE21 = day("2021-06-09")       # a Wednesday
+
+
+# ---- resolve: across a year boundary ---------------------------------------------------------
+
+@pytest.mark.parametrize("expr, expected", [
+    ("late December", ("2014-12-20", "2014-12-31")),
+    ("Tuesday", ("2014-12-30", "2014-12-30")),
+    ("on Tuesday", ("2014-12-30", "2014-12-30")),
+    ("November", ("2014-11-01", "2014-11-30")),
+    ("in November", ("2014-11-01", "2014-11-30")),
+    ("last week", ("2014-12-29", "2015-01-04")),
+    ("last month", ("2014-12-01", "2014-12-31")),
+    ("last year", ("2014-01-01", "2014-12-31")),
+    ("this year", ("2015-01-01", "2015-01-05")),
+    ("yesterday", ("2015-01-04", "2015-01-04")),
+    ("early January", ("2015-01-01", "2015-01-05")),      # clipped at publication
+    ("mid-January", ("2014-01-10", "2014-01-20")),        # mid-January 2015 has not begun
+    ("the summer", ("2014-06-01", "2014-09-22")),
+    ("last winter", ("2013-12-01", "2014-03-20")),
+    ("the end of October", ("2014-10-20", "2014-10-31")),
+    ("since late December", ("2014-12-20", "2015-01-05")),
+    ("this week", ("2015-01-05", "2015-01-05")),
+])
+def test_resolve_across_new_year(expr, expected):
+    assert span_of(resolve(expr, anchor=NEW_YEAR)) == expected
+
+
+# ---- resolve: every form against a mid-year anchor ---------------------------------------------
+
+@pytest.mark.parametrize("expr, expected, precision", [
+    ("Tuesday", ("2021-06-08", "2021-06-08"), "day"),
+    ("on Wednesday", ("2021-06-09", "2021-06-09"), "day"),
+    ("last Wednesday", ("2021-06-02", "2021-06-02"), "day"),
+    ("at dawn on Friday", ("2021-06-04", "2021-06-04"), "day"),
+    ("Sunday night", ("2021-06-06", "2021-06-06"), "day"),
+    ("two days ago", ("2021-06-07", "2021-06-07"), "day"),
+    ("three weeks ago", ("2021-05-16", "2021-05-22"), "week"),
+    ("this week", ("2021-06-07", "2021-06-09"), "week"),
+    ("last week", ("2021-05-31", "2021-06-06"), "week"),
+    ("last month", ("2021-05-01", "2021-05-31"), "month"),
+    ("early June", ("2021-06-01", "2021-06-09"), "range"),
+    ("late May", ("2021-05-20", "2021-05-31"), "range"),
+    ("mid-April", ("2021-04-10", "2021-04-20"), "range"),
+    ("the end of October", ("2020-10-20", "2020-10-31"), "range"),
+    ("the beginning of 2015", ("2015-01-01", "2015-03-31"), "range"),
+    ("since late January", ("2021-01-20", "2021-06-09"), "range"),
+    ("in the spring", ("2021-03-01", "2021-06-09"), "season"),
+    ("the summer", ("2021-06-01", "2021-06-09"), "season"),   # summer (from 1 June) has begun
+    ("in 2014", ("2014-01-01", "2014-12-31"), "year"),
+    ("July 23", ("2020-07-23", "2020-07-23"), "day"),
+    ("23 July", ("2020-07-23", "2020-07-23"), "day"),
+    ("July 23, 2014", ("2014-07-23", "2014-07-23"), "day"),
+    ("2014-07-23", ("2014-07-23", "2014-07-23"), "day"),
+    ("23/07/2014", ("2014-07-23", "2014-07-23"), "day"),
+    ("07/23/2014", ("2014-07-23", "2014-07-23"), "day"),
+    ("the 23rd of July, 2014", ("2014-07-23", "2014-07-23"), "day"),
+    ("November", ("2020-11-01", "2020-11-30"), "month"),
+    ("on November", ("2020-11-01", "2020-11-30"), "month"),
+    ("June", ("2021-06-01", "2021-06-09"), "month"),
+    ("November 2019", ("2019-11-01", "2019-11-30"), "month"),
+    ("today", ("2021-06-09", "2021-06-09"), "day"),
+    ("now", ("2021-06-09", "2021-06-09"), "day"),
+    ("overnight", ("2021-06-08", "2021-06-09"), "day"),
+    ("recently", ("2021-03-11", "2021-06-09"), "range"),
+    ("previously", (None, "2021-06-09"), "range"),
+    ("last year", ("2020-01-01", "2020-12-31"), "year"),
+    ("this year", ("2021-01-01", "2021-06-09"), "year"),
+    ("the past three months", ("2021-03-11", "2021-06-09"), "range"),
+    ("since 2014", ("2014-01-01", "2021-06-09"), "range"),
+    ("the summer of 2013", ("2013-06-01", "2013-09-22"), "season"),
+    ("mid-2014", ("2014-05-01", "2014-08-31"), "range"),
+    ("the 1990s", ("1990-01-01", "1999-12-31"), "range"),
+])
+def test_resolve_forms(expr, expected, precision):
+    w = resolve(expr, anchor=JUNE21)
+    assert span_of(w) == expected
+    assert w.precision == precision
+    assert w.text == expr
+
+
+def test_ambiguous_numeric_date_covers_both_readings():
+    # 05/07/2014 is 5 July (day first) or 7 May (US): keep both
+    w = resolve("05/07/2014", anchor=JUNE21)
+    assert span_of(w) == ("2014-05-07", "2014-07-05") and w.precision == "range"
+
+
+def test_month_day_without_year_before_its_day_this_year():
+    assert span_of(resolve("July 23", anchor=day("2014-11-13"))) == ("2014-07-23", "2014-07-23")
+    assert span_of(resolve("July 23", anchor=day("2014-07-01"))) == ("2013-07-23", "2013-07-23")
+
+
+@pytest.mark.parametrize("expr", ["months later", "more than four years after the uprising", "four years",
+                                  "26-year-old", "", "   ", "the ceasefire", "three years later"])
+def test_not_a_placeable_time(expr):
+    assert resolve(expr, anchor=JUNE21) is None
+
+
+def test_markers_are_returned_unbound_and_bind_to_previous():
+    same = resolve("the same day", anchor=JUNE21)
+    before = resolve("the previous day", anchor=JUNE21)
+    assert same.precision == SAME_DAY and same.earliest is None and same.latest is None
+    assert before.precision == DAY_BEFORE
+    prev = DateWindow("2019-03-14", "2019-03-14", precision="day")
+    assert span_of(bind(same, prev)) == ("2019-03-14", "2019-03-14")
+    assert span_of(bind(before, prev)) == ("2019-03-13", "2019-03-13")
+
+
+# ---- future wording ------------------------------------------------------------------------
+
+def test_future_wording_goes_past_the_anchor():
+    assert span_of(resolve("next week", anchor=JUNE21)) == ("2021-06-14", "2021-06-20")
+    assert span_of(resolve("tomorrow", anchor=JUNE21)) == ("2021-06-10", "2021-06-10")
+    assert span_of(resolve("next month", anchor=JUNE21)) == ("2021-07-01", "2021-07-31")
+    # a weekday in a sentence about the future: the coming one
+    assert span_of(resolve("Friday", anchor=JUNE21, future=True)) == ("2021-06-11", "2021-06-11")
+    assert span_of(resolve("Friday", anchor=JUNE21)) == ("2021-06-04", "2021-06-04")
+
+
+# ---- wide, partial and missing anchors -------------------------------------------------------
+
+WIDE = DateWindow("2016-02-01", "2016-07-31", source="inferred")
+
+
+def test_wide_anchor_weekday_covers_every_candidate():
+    w = resolve("Tuesday", anchor=WIDE)
+    assert span_of(w) == ("2016-01-26", "2016-07-26")
+    assert w.precision == "range"
+
+
+def test_wide_anchor_month_resolves_once():
+    assert span_of(resolve("late January", anchor=WIDE)) == ("2016-01-20", "2016-01-31")
+    assert span_of(resolve("November", anchor=WIDE)) == ("2015-11-01", "2015-11-30")
+    # across a year end: "November" is 2014 from both ends of the window
+    assert span_of(resolve("November", anchor=DateWindow("2014-12-03", "2015-02-14"))) == ("2014-11-01", "2014-11-30")
+
+
+def test_wide_anchor_last_week_is_union():
+    assert span_of(resolve("last week", anchor=WIDE)) == ("2016-01-25", "2016-07-24")
+
+
+def test_no_anchor():
+    none = DateWindow()
+    assert resolve("Tuesday", anchor=none) is None
+    assert resolve("November", anchor=None) is None
+    assert span_of(resolve("July 23, 2014", anchor=none)) == ("2014-07-23", "2014-07-23")
+    assert span_of(resolve("since 2014", anchor=none)) == ("2014-01-01", None)
+
+
+def test_half_known_anchor_keeps_the_unknown_side_open():
+    assert span_of(resolve("yesterday", anchor=DateWindow(earliest="2020-03-10"))) == ("2020-03-09", None)
+    assert span_of(resolve("yesterday", anchor=DateWindow(latest="2020-03-10"))) == (None, "2020-03-09")
+
+
+# ---- property: never raises, windows are ordered and not after the anchor ------------------
+
+_WORDS = ["since", "late", "early", "mid-", "the end of", "last", "next", "this", "on", "in", "at dawn on",
+          "Tuesday", "November", "May", "summer", "winter", "week", "month", "year", "2014", "23", "July",
+          "ago", "two", "several", "days", "the same day", "previously", "recently", "31/02/2014", "of",
+          "yesterday", "99", "0", "/", "-", "2199", "1799", "fortnight", "Ramadan", "\u0627\u0644\u0633\u0628\u062a"]
+_FUTURE = re.compile(r"\d\d|next|coming|tomorrow|later|upcoming|from now|hence|\bin\b", re.I)
+
+anchors = st.one_of(
+    st.none(),
+    st.builds(lambda a, b: DateWindow(min(a, b).isoformat(), max(a, b).isoformat()),
+              st.dates(date(1850, 1, 1), date(2150, 12, 31)), st.dates(date(1850, 1, 1), date(2150, 12, 31))),
+    st.builds(lambda a: DateWindow(earliest=a.isoformat()), st.dates(date(1850, 1, 1), date(2150, 12, 31))),
+    st.just(DateWindow("not a date", "2015-13-45")),
+)
+exprs = st.one_of(st.text(max_size=60), st.lists(st.sampled_from(_WORDS), max_size=6).map(" ".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(expr=exprs, anchor=anchors)
+def test_resolve_never_raises_and_respects_the_anchor(expr, anchor):
+    w = resolve(expr, anchor=anchor)
+    if w is None or w.earliest is None or w.latest is None:
+        return
+    assert w.earliest <= w.latest
+    if anchor is not None and anchor.latest and re.fullmatch(r"\d{4}-\d\d-\d\d", anchor.latest) \
+            and w.latest > anchor.latest:
+        assert _FUTURE.search(expr), (expr, anchor, w)
+
+
+# ---- find_times over real text ---------------------------------------------------------------
+
+def test_find_times_offsets_and_windows(times_nlp):
+    text = ("Government helicopters dropped barrel bombs on Daraya at dawn on Friday, activists said. "
+            "The same day, rebels shelled a checkpoint. Since late January the town has been besieged, "
+            "and in the summer of 2012 hundreds were killed there. Talks will resume next week.")
+    doc = make_doc(times_nlp, text, day("2013-02-13"))        # a Wednesday
+    found = {t.text: t for t in find_times(doc)}
+    for t in found.values():
+        assert text[t.start:t.end] == t.text
+    assert (found["at dawn on Friday"].earliest, found["at dawn on Friday"].latest) == ("2013-02-08", "2013-02-08")
+    assert found["The same day"].precision == SAME_DAY
+    assert (found["Since late January"].earliest, found["Since late January"].latest) == ("2013-01-20", "2013-02-13")
+    assert (found["the summer of 2012"].earliest, found["the summer of 2012"].latest) == ("2012-06-01", "2012-09-22")
+    assert found["the summer of 2012"].relative is False
+    assert (found["next week"].earliest, found["next week"].latest) == ("2013-02-18", "2013-02-24")
+
+
+def test_find_times_skips_names_and_numbers(times_nlp):
+    text = ("Theresa May said 2000 soldiers would stay. Villagers march to the market. "
+            "In May, gunmen kidnapped 30 pupils in Kaduna state.")
+    doc = make_doc(times_nlp, text, day("2021-06-09"))
+    found = [t.text for t in find_times(doc)]
+    assert found == ["May"]
+    t = find_times(doc)[0]
+    assert text[t.start:t.end] == "May" and t.start > text.index("pupils") - 40
+    assert (t.earliest, t.latest) == ("2021-05-01", "2021-05-31")
+
+
+def test_find_times_future_sentence(times_nlp):
+    text = "The Houthi delegation will travel to Muscat on Thursday, a spokesman said on Sunday."
+    doc = make_doc(times_nlp, text, day("2017-08-15"))       # a Tuesday
+    found = {t.text: (t.earliest, t.latest) for t in find_times(doc)}
+    assert found["Thursday"] == ("2017-08-17", "2017-08-17")
+    assert found["Sunday"] == ("2017-08-13", "2017-08-13")
+
+
+def test_find_times_odd_input(times_nlp):
+    for text in ["", "   \n\n", "\u0642\u0635\u0641 \u0639\u0644\u0649 \u062d\u0644\u0628 \u064a\u0648\u0645 \u0627\u0644\u062b\u0644\u0627\u062b\u0627\u0621",
+                 "Tuesday " * 2000, "1999 2000 2001 2002"]:
+        doc = make_doc(times_nlp, text, day("2020-01-01"))
+        for t in find_times(doc):
+            assert text[t.start:t.end] == t.text
+
+
+def test_find_times_without_spacy_uses_patterns():
+    doc = Document(id="x", doc="x", text="Fighting resumed in late March after a lull.", published=day("2022-04-20"))
+    found = find_times(doc)
+    assert [(t.text, t.earliest, t.latest) for t in found] == [("late March", "2022-03-20", "2022-03-31")]
+
+
+# ---- publication windows inferred from the text -----------------------------------------------
+
+def test_infer_syria_2013(times_nlp):
+    text = ("Rebels seized the Menagh airbase in Aleppo province in August 2013 after a long siege. "
+            "On Tuesday, government jets bombed a bakery in a nearby town, a monitoring group said.")
+    w = infer_publication(make_doc(times_nlp, text))
+    # lower bound: the start of the latest dated event; upper: + 366 days
+    assert (w.earliest, w.latest) == ("2013-08-01", "2014-08-02")
+    assert w.source == "inferred" and "August 2013" in w.evidence
+
+
+def test_infer_nigeria_2021_current_year(times_nlp):
+    text = ("Boko Haram fighters have killed more than 300 civilians in 2021, officials say. "
+            "In early March, gunmen abducted dozens of students from a school in Kaduna.")
+    w = infer_publication(make_doc(times_nlp, text))
+    # "have killed ... in 2021": 2021 is the current year; early March is then March 2021
+    assert (w.earliest, w.latest) == ("2021-03-01", "2021-12-31")
+    assert "early March" in w.evidence and "2021" in w.evidence
+
+
+def test_infer_ukraine_2023_since(times_nlp):
+    text = ("The full-scale invasion began in February 2022. Since the start of 2023, Russian forces have "
+            "pressed on Bakhmut. In late May, drones struck residential buildings in Kyiv.")
+    w = infer_publication(make_doc(times_nlp, text))
+    # since the start of 2023 -> after 2023-03-31; late May -> its first occurrence after that
+    assert (w.earliest, w.latest) == ("2023-05-20", "2024-05-20")
+
+
+def test_infer_yemen_2017_full_date(times_nlp):
+    text = ("The war escalated in March 2015 when a Saudi-led coalition intervened. "
+            "On 4 November 2017, a ballistic missile was fired from Yemen toward Riyadh.")
+    w = infer_publication(make_doc(times_nlp, text))
+    assert (w.earliest, w.latest) == ("2017-11-04", "2018-11-05")
+
+
+def test_infer_ignores_future_years(times_nlp):
+    text = ("Clashes broke out in Gao in March 2021. The junta says elections will be held in 2026.")
+    w = infer_publication(make_doc(times_nlp, text))
+    assert w.earliest == "2021-03-01"
+
+
+def test_infer_no_dates_leaves_unknown(times_nlp):
+    text = "Militants attacked an army post on Tuesday and the fighting continued into last week."
+    w = infer_publication(make_doc(times_nlp, text))
+    assert w.earliest is None and w.latest is None and "no dated reference" in w.evidence
+
+
+def test_metadata_publication_is_kept(times_nlp, times_res):
+    meta = DateWindow("2019-04-07", "2019-04-07", precision="day", source="metadata")
+    doc = make_doc(times_nlp, "Shelling hit Tripoli in 2011 and again on Saturday.", meta)
+    assert infer_publication(doc) is meta
+    times([doc], res=times_res)
+    assert doc.published == meta
+    sat = [t for t in doc.times if t.text == "Saturday"][0]
+    assert (sat.earliest, sat.latest) == ("2019-04-06", "2019-04-06")
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="shared seeds not beside the work tree")
+def test_seed_publication_windows_overlap_gold(times_nlp, times_res):
+    for path in sorted((SHARED / "seeds").glob("*.txt")):
+        gold = json.loads((SHARED / "gold" / "seeds" / f"{path.stem}.json").read_text())["published"]
+        doc = make_doc(times_nlp, path.read_text(encoding="utf-8"))
+        times([doc], res=times_res)
+        w = doc.published
+        assert w.source == "inferred" and w.evidence
+        assert w.earliest is None or w.earliest <= gold["latest"], (path.stem, w)
+        assert w.latest is None or w.latest >= gold["earliest"], (path.stem, w)
+
+
+# ---- the stage and window_for -------------------------------------------------------------------
+
+def test_stage_is_registered_and_idempotent(times_nlp, times_res):
+    st_ = registry()["times"]
+    assert st_.func is times and set(st_.writes) == {"times", "published"}
+    text = ("Al-Shabaab fighters overran a base near Kismayo in 2019. Overnight, they shelled Afmadow. "
+            "In late August, troops retook the town.")
+    doc = make_doc(times_nlp, text)
+    times([doc], res=times_res)
+    first = (doc.published, list(doc.times))
+    assert doc.published.earliest == "2019-08-20"
+    times([doc], res=times_res)
+    assert (doc.published, doc.times) == first
+
+
+def _window_doc(nlp):
+    text = ("Drone strikes hit Kandahar on Monday, killing four. Officials blamed the Taliban.\n"
+            "The previous day, a convoy was ambushed near Lashkar Gah. A bridge was also destroyed.\n"
+            "Aid groups warned of displacement.")
+    doc = make_doc(nlp, text, day("2009-06-24"))          # a Wednesday
+    times([doc], res=None)
+    return doc, text
+
+
+def test_window_for_own_expression(times_nlp):
+    doc, text = _window_doc(times_nlp)
+    a = text.index("Drone")
+    w = window_for(doc, a, text.index("four.") + 5)
+    assert (w.earliest, w.latest, w.text, w.source) == ("2009-06-22", "2009-06-22", "Monday", "text")
+
+
+def test_window_for_marker_binds_to_previous_time(times_nlp):
+    doc, text = _window_doc(times_nlp)
+    a = text.index("a convoy")
+    w = window_for(doc, a, text.index("Gah.") + 4)
+    assert (w.earliest, w.latest, w.text) == ("2009-06-21", "2009-06-21", "The previous day")
+
+
+def test_window_for_paragraph_context_and_publication(times_nlp):
+    doc, text = _window_doc(times_nlp)
+    a = text.index("A bridge")
+    w = window_for(doc, a, a + len("A bridge was also destroyed."))
+    assert w.source == "context" and (w.earliest, w.latest) == ("2009-06-21", "2009-06-21")
+    a = text.index("Aid groups")
+    w = window_for(doc, a, len(text))
+    assert w.source == "publication" and w.text is None
+    assert (w.earliest, w.latest) == ("2009-06-24", "2009-06-24")
