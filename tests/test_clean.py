@@ -183,3 +183,21 @@ def test_seed_gold_precision_recall_and_comment_start(vocab):
     assert tp / (tp + fp) >= 0.95
     assert tp / (tp + fn) >= 0.95
     assert all(starts)
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_LINE = st.one_of(st.text(max_size=60), st.sampled_from(["", "  • someone", "    reply text", "Replay",
+                                                          "3 hours ago", "12 Comments", "01:02", "..."]))
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(lines=st.lists(_LINE, max_size=40))
+def test_furniture_spans_are_whole_lines(lines):
+    text = "\n".join(lines)
+    spans, start = find_furniture(text)
+    all_lines = text.split("\n")
+    for s in spans:
+        assert text[s.start:s.end].rstrip("\r") in all_lines
+        assert s.start == 0 or text[s.start - 1] == "\n"
+    assert start is None or start == 0 or text[start - 1] == "\n"

@@ -582,6 +582,17 @@ def test_run_pairs_gold_and_inputs_and_notes_the_unpaired(tmp_path):
     assert any(n.startswith("extra_story") and "no gold" in n for n in board.notes)
 
 
+def test_run_with_gold_and_inputs_in_one_folder(tmp_path):
+    (tmp_path / "ye_taiz.json").write_text(json.dumps(gold("ye_taiz")), encoding="utf-8")
+    (tmp_path / "ye_taiz.txt").write_text(text("ye_taiz"), encoding="utf-8")
+    calls: list = []
+    board = run(str(tmp_path), str(tmp_path), analyse=fake_analyse(calls))
+    # the gold file itself is never taken for an input
+    assert calls == [[str(tmp_path / "ye_taiz.txt")]]
+    assert board.notes == []
+    assert part(board, "claims").f1 == 1.0
+
+
 def test_run_accepts_document_objects_and_only(tmp_path):
     gdir = tmp_path / "gold"
     gdir.mkdir()

@@ -74,7 +74,7 @@ def test_txt_text_is_file_content_exactly(tmp_path, settings, ctx):
     d = only(run([p], settings=settings, ctx=ctx), Document)
     assert d.text == ARTICLE.replace("\n", "\r\n")      # not even line endings change
     assert d.doc == "borno_attack"
-    assert d.form == "txt" and d.outlet is None and d.source == str(p)
+    assert d.form == "txt" and d.outlet is None and d.source == d.path == str(p)
     assert d.title == "Militants attack police station in Borno"
     assert d.id == doc_id(d.text)
     assert d.language == "en" and "not-analysed" not in d.flags
@@ -152,7 +152,7 @@ def test_odd_filenames(tmp_path, settings, ctx):
 
 def test_stdin_text_and_sniffed_forms(settings, ctx):
     d = only(list(iter_inputs(["-"], settings=settings, ctx=ctx, stdin=io.StringIO(ARTICLE))), Document)
-    assert d.text == ARTICLE and d.form == "stdin" and d.doc == d.id
+    assert d.text == ARTICLE and d.form == "stdin" and d.doc == d.id and d.path == "-"
     feed = (SAMPLES / "nigeria_feed.rss").read_bytes()
     docs = list(iter_inputs(["-"], settings=settings, ctx=ctx, stdin=io.BytesIO(feed)))
     assert [d.form for d in docs] == ["feed", "feed"]
@@ -387,6 +387,7 @@ def test_malformed_json_file(tmp_path, settings, ctx):
 def test_warc_sample(settings, ctx):
     d = only(run([SAMPLES / "kupiansk_pages.warc.gz"], settings=settings, ctx=ctx), Document)
     assert d.form == "warc" and d.source == d.url == "https://donbas-herald.example.org/2023/11/kupiansk-shelling"
+    assert d.path == str(SAMPLES / "kupiansk_pages.warc.gz")
     assert d.outlet == "Donbas Herald" and d.published.earliest == "2023-11-03"
     assert "killing two civilians" in d.text
 
@@ -481,3 +482,18 @@ def test_samples_folder_ingests_without_quarantine(settings, ctx):
     assert len(out) == 10                   # README.md and make_warc.py are not articles
     assert len({d.id for d in out}) == 10
     assert all(d.language == "en" for d in out)
+
+
+# ---- fuzz: any bytes give exactly one result per plain file, and never an exception ------
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".txt", ".html", ".json", ".xml", ".dat"]))
+def test_any_bytes_give_documents_or_quarantines(tmp_path, settings, ctx, data, suffix):
+    p = tmp_path / f"fuzz{suffix}"
+    p.write_bytes(data)
+    out = run([p], settings=settings, ctx=ctx)
+    assert out and all(isinstance(x, (Document, Quarantined)) for x in out)
+    assert all(x.code != "E218" for x in out if isinstance(x, Quarantined))   # no reader bug

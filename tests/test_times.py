@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from sitrep.model import DateWindow, Document, Span, TimeMention
+from sitrep.model import DateWindow, Document, Span
 from sitrep.normalize.times import (DAY_BEFORE, SAME_DAY, bind, find_times, infer_publication, resolve,
                                     times, window_for)
 from sitrep.pipeline import Resources, registry
@@ -327,6 +327,28 @@ def test_infer_no_dates_leaves_unknown(times_nlp):
     text = "Militants attacked an army post on Tuesday and the fighting continued into last week."
     w = infer_publication(make_doc(times_nlp, text))
     assert w.earliest is None and w.latest is None and "no dated reference" in w.evidence
+
+
+def test_infer_from_dated_names_when_no_explicit_date(times_nlp):
+    text = ("U.S. President Joe Biden said on Tuesday that Hayat Tahrir al-Sham fighters had shelled "
+            "villages in Idlib in early March.")
+    w = infer_publication(make_doc(times_nlp, text))
+    # HTS exists from 2017-01-28; Biden in office 2021-01-20 .. 2025-01-20: the later start wins
+    assert (w.earliest, w.latest) == ("2021-01-20", "2025-01-20")
+    assert "Biden" in w.evidence
+
+
+def test_infer_former_office_holder_does_not_date(times_nlp):
+    text = "Former President Obama once called the Sahel a priority; militants attacked Menaka on Sunday."
+    w = infer_publication(make_doc(times_nlp, text))
+    assert w.earliest is None and w.latest is None
+
+
+def test_name_era_raises_an_explicit_lower_bound(times_nlp):
+    text = ("Fighters loyal to ISWAP, which split from Boko Haram, overran a base in Borno. "
+            "The insurgency began in 2009.")
+    w = infer_publication(make_doc(times_nlp, text))
+    assert w.earliest == "2015-03-07"
 
 
 def test_metadata_publication_is_kept(times_nlp, times_res):

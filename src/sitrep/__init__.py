@@ -2,8 +2,8 @@
 
 The documented Python API lives in :mod:`sitrep.api` and is re-exported here.
 """
-from .api import RunSummary, analyse_paths, brief, evaluate, export, run, stats, update_corpus
+from .api import RunSummary, analyse_paths, brief, evaluate_folder, export, run, stats, update_corpus
 
 __version__ = "0.1.0"
-__all__ = ["RunSummary", "analyse_paths", "brief", "evaluate", "export", "run", "stats", "update_corpus",
+__all__ = ["RunSummary", "analyse_paths", "brief", "evaluate_folder", "export", "run", "stats", "update_corpus",
            "__version__"]

@@ -7,7 +7,7 @@ Typical use::
     docs = sitrep.analyse_paths(["story.txt"])          # no database: analyse and return
     sitrep.export("libya.db", fmt="jsonl", out="libya.jsonl")
     sitrep.brief("libya.db", out="brief.html")
-    board = sitrep.evaluate("gold/", "inputs/")
+    board = sitrep.evaluate_folder("gold/", "inputs/")
 
 Every function takes keyword-only options after its positional inputs.
 """
@@ -199,9 +199,10 @@ def brief(db: str, *, out: str, fmt: str = "html", date_from: str | None = None,
     return build_brief(db, out=out, fmt=fmt, date_from=date_from, date_to=date_to, country=country)
 
 
-def evaluate(gold_dir: str, input_dir: str, *, only: str | None = None):
+def evaluate_folder(gold_dir: str, input_dir: str, *, only: str | None = None):
     """Score the full pipeline on INPUT_DIR against gold files (see docs/eval.md)."""
-    from . import evaluate as ev
+    import importlib
+    ev = importlib.import_module("sitrep.evaluate")  # the scorer module, not this function
 
     def analyse(paths):
         return [d.to_json() for d in analyse_paths(paths)]

@@ -41,6 +41,7 @@ class Errors:
     E215 = "feed uses an XML entity declaration (DTD); refused as unsafe"
     E216 = "field {field!r} has the wrong type ({got}); expected {expected}"
     E217 = "symbolic link loop or unreachable link target"
+    E218 = "reader failed on this input ({reason}); please report it with the file"
     # stage failures (3xx)
     E301 = "stage {stage!r} failed on this document: {reason}"
     E302 = "document language is {lang!r}: stored and flagged, not analysed as English"

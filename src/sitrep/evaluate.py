@@ -659,7 +659,12 @@ def _entity_clusters(doc: dict, *, with_mentions: bool) -> tuple[dict[str, int],
 
 
 def _score_entities(pairs: list[_Pair]) -> PartScore:
-    n_items = 0
+    """B-cubed: precision over the strings both sides have, recall over every gold string.
+
+    A gold string the system missed adds 0 to recall, so missing aliases lower recall
+    (they do not vanish from the measure).
+    """
+    n_p = n_r = 0
     sum_p = sum_r = 0.0
     gold_only = pred_only = 0
     typed = type_hits = 0
@@ -667,28 +672,33 @@ def _score_entities(pairs: list[_Pair]) -> PartScore:
         gc, gtypes = _entity_clusters(pair.gold, with_mentions=False)
         pc, ptypes = _entity_clusters(pair.pred, with_mentions=True)
         items = sorted(set(gc) & set(pc))
+        gold_items = sorted(gc)
         gold_only += len(set(gc) - set(pc))
         pred_only += len(set(pc) - set(gc))
         for i in items:
             same_g = {j for j in items if gc[j] == gc[i]}
             same_p = {j for j in items if pc[j] == pc[i]}
-            both = len(same_g & same_p)
-            sum_p += both / len(same_p)
-            sum_r += both / len(same_g)
-        n_items += len(items)
+            sum_p += len(same_g & same_p) / len(same_p)
+        n_p += len(items)
+        for i in items:  # a gold string the system did not produce adds 0 to recall
+            same_g = {j for j in gold_items if gc[j] == gc[i]}
+            same_p = {j for j in items if pc[j] == pc[i]}
+            sum_r += len(same_g & same_p) / len(same_g)
+        n_r += len(gold_items)
         # type accuracy: each gold entity against the predicted cluster sharing most strings
         for k in sorted(set(gc[i] for i in items)):
             shared = Counter(pc[i] for i in items if gc[i] == k)
             best = min(shared, key=lambda c: (-shared[c], c))
             typed += 1
             type_hits += gtypes.get(k, "") == ptypes.get(best, "")
-    if n_items:
-        p, r = sum_p / n_items, sum_r / n_items
+    if n_r:
+        p = sum_p / n_p if n_p else 0.0
+        r = sum_r / n_r
     else:
-        p = r = 1.0 if gold_only == 0 and pred_only == 0 else 0.0
+        p = r = 1.0 if pred_only == 0 else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return PartScore("entities", p, r, f, n_items, pred_only, gold_only, {
-        "items": n_items, "matched_entities": typed, "type_acc": _ratio(type_hits, typed)})
+    return PartScore("entities", p, r, f, n_p, pred_only, gold_only, {
+        "items": n_p, "gold_items": n_r, "matched_entities": typed, "type_acc": _ratio(type_hits, typed)})
 
 
 def _score_events(pairs: list[_Pair], ctx: _Context, notes: list[str]) -> PartScore:
@@ -878,13 +888,14 @@ def _read_gold(path: Path) -> dict:
     return data
 
 
-def _input_files(input_dir: str) -> dict[str, list[Path]]:
+def _input_files(input_dir: str, *, exclude: set[Path]) -> dict[str, list[Path]]:
+    """Input files by base name; ``exclude`` holds the gold files (one folder may hold both)."""
     root = Path(input_dir)
     if not root.is_dir():
         raise SitrepError("E101", path=str(input_dir))
     by_base: dict[str, list[Path]] = {}
     for p in sorted(root.iterdir()):
-        if p.is_file() and not p.name.startswith("."):
+        if p.is_file() and not p.name.startswith(".") and p.resolve() not in exclude:
             by_base.setdefault(p.name.split(".", 1)[0] if p.name.endswith((".gz", ".bz2")) else p.stem, []).append(p)
     return by_base
 
@@ -894,7 +905,7 @@ def run(gold_dir: str, input_dir: str, *, only: str | None = None,
     """Analyse the input of every gold file with ``analyse`` and score the result."""
     _check_only(only)
     golds = load_gold(gold_dir)
-    inputs = _input_files(input_dir)
+    inputs = _input_files(input_dir, exclude={path.resolve() for path, _ in golds})
     notes, paths, scored = [], [], []
     for path, g in golds:
         found = inputs.get(g["doc"], [])

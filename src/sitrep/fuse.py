@@ -116,29 +116,51 @@ def blocking_keys(event: Event, *, max_months: int = MAX_MONTHS) -> list[str]:
 
 # ---- pairwise compatibility and score ------------------------------------------------------
 
-def _distance(a: Location, b: Location) -> float | None:
-    if None in (a.lat, a.lon, b.lat, b.lon):
+class _Feat:
+    """What the pairwise tests read from a mention, normalised once (fusion compares many pairs)."""
+    __slots__ = ("doc", "key", "type", "sub", "actor1", "actor2", "hedged", "win", "country", "lat", "lon",
+                 "rank", "name", "gaz", "fatalities", "keys")
+
+    def __init__(self, m: Mention):
+        doc, ev = m
+        loc = ev.location
+        self.doc, self.key = doc, _key(m)
+        self.type, self.sub = _norm(ev.type), _norm(ev.sub_type)
+        self.actor1, self.actor2, self.hedged = _norm(ev.actor1), _norm(ev.actor2), ev.hedged
+        w = _window(ev.date)
+        self.win = (w[0].toordinal(), w[1].toordinal()) if w else None
+        self.country = _country(loc)
+        has_coords = loc.lat is not None and loc.lon is not None
+        self.lat, self.lon = (loc.lat, loc.lon) if has_coords else (None, None)
+        self.rank = _PRECISION_RANK.get(loc.precision or "", 3)
+        self.name, self.gaz = _norm(loc.name), loc.gazetteer_id
+        self.fatalities = ev.fatalities
+        self.keys = blocking_keys(ev)
+
+
+def _distance(a: _Feat, b: _Feat) -> float | None:
+    if a.lat is None or b.lat is None:
         return None
     return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
-def _distance_limit(a: Location, b: Location) -> float | None:
-    ranks = (_PRECISION_RANK.get(a.precision or "", 3), _PRECISION_RANK.get(b.precision or "", 3))
-    if max(ranks) <= 1:
+def _distance_limit(a: _Feat, b: _Feat) -> float | None:
+    worst = max(a.rank, b.rank)
+    if worst <= 1:
         return CITY_KM
-    if max(ranks) == 2:
+    if worst == 2:
         return REGION_KM
     return None          # a country-wide place is consistent with any place in the country
 
 
-def _same_place_name(a: Location, b: Location) -> bool:
-    if a.gazetteer_id and b.gazetteer_id:
-        return a.gazetteer_id == b.gazetteer_id
-    return bool(a.name) and _norm(a.name) == _norm(b.name)
+def _same_place_name(a: _Feat, b: _Feat) -> bool:
+    if a.gaz and b.gaz:
+        return a.gaz == b.gaz
+    return bool(a.name) and a.name == b.name
 
 
-def _places_compatible(a: Location, b: Location) -> bool:
-    if _country(a) != _country(b) and "unknown" not in (_country(a), _country(b)):
+def _places_compatible(a: _Feat, b: _Feat) -> bool:
+    if a.country != b.country and "unknown" not in (a.country, b.country):
         return False
     limit = _distance_limit(a, b)
     if limit is None:
@@ -151,24 +173,19 @@ def _places_compatible(a: Location, b: Location) -> bool:
     return True
 
 
-def _dates_compatible(a: Event, b: Event) -> bool:
-    wa, wb = _window(a.date), _window(b.date)
-    if wa is None or wb is None:
-        return False     # an undated mention cannot be placed in time: never fused
-    return wa[0] <= wb[1] and wb[0] <= wa[1]
-
-
-def _actors_compatible(a: Event, b: Event) -> bool:
-    if not a.actor1 or not b.actor1 or _norm(a.actor1) == _norm(b.actor1):
-        return True
-    return a.hedged or b.hedged     # a suspected or claimed perpetrator may differ: flagged later
+def _compatible(a: _Feat, b: _Feat) -> bool:
+    if a.doc == b.doc or a.type != b.type:
+        return False
+    if a.win is None or b.win is None or a.win[0] > b.win[1] or b.win[0] > a.win[1]:
+        return False     # disjoint windows, or undated: an undated mention is never fused
+    if a.actor1 and b.actor1 and a.actor1 != b.actor1 and not (a.hedged or b.hedged):
+        return False     # a suspected or claimed perpetrator may differ: flagged as a contradiction
+    return _places_compatible(a, b)
 
 
 def compatible(a: Mention, b: Mention) -> bool:
     """Hard constraints: can these two mentions be one real event at all?"""
-    (da, ea), (db, eb) = a, b
-    return (da != db and _norm(ea.type) == _norm(eb.type) and _dates_compatible(ea, eb)
-            and _places_compatible(ea.location, eb.location) and _actors_compatible(ea, eb))
+    return _compatible(_Feat(a), _Feat(b))
 
 
 def _figures_agree(x: int | None, y: int | None) -> bool | None:
@@ -178,8 +195,8 @@ def _figures_agree(x: int | None, y: int | None) -> bool | None:
     return abs(x - y) <= max(tol_abs, tol_rel * max(x, y))
 
 
-def _place_score(a: Location, b: Location) -> float:
-    if _same_place_name(a, b) and _PRECISION_RANK.get(a.precision or "", 3) <= 1:
+def _place_score(a: _Feat, b: _Feat) -> float:
+    if _same_place_name(a, b) and a.rank <= 1:
         return 1.0
     d, limit = _distance(a, b), _distance_limit(a, b)
     if d is not None and limit is not None:
@@ -189,67 +206,69 @@ def _place_score(a: Location, b: Location) -> float:
     return 0.3
 
 
-def _date_score(a: DateWindow, b: DateWindow) -> float:
-    wa, wb = _window(a), _window(b)
-    if wa is None or wb is None:
+def _date_score(a: _Feat, b: _Feat) -> float:
+    if a.win is None or b.win is None:
         return 0.0
-    inter = (min(wa[1], wb[1]) - max(wa[0], wb[0])).days + 1
+    inter = min(a.win[1], b.win[1]) - max(a.win[0], b.win[0]) + 1
     if inter <= 0:
         return 0.0
-    la, lb = (wa[1] - wa[0]).days + 1, (wb[1] - wb[0]).days + 1
+    la, lb = a.win[1] - a.win[0] + 1, b.win[1] - b.win[0] + 1
     # overlap of the narrower window, discounted when one window is much vaguer
     return inter / min(la, lb) * (0.5 + 0.5 * min(la, lb) / max(la, lb))
 
 
-def _actor_score(a: Event, b: Event) -> float:
-    s1 = 0.5 if not a.actor1 or not b.actor1 else (1.0 if _norm(a.actor1) == _norm(b.actor1) else 0.1)
-    if a.actor2 and b.actor2 and _norm(a.actor2) != _norm(b.actor2):
+def _actor_score(a: _Feat, b: _Feat) -> float:
+    s1 = 0.5 if not a.actor1 or not b.actor1 else (1.0 if a.actor1 == b.actor1 else 0.1)
+    if a.actor2 and b.actor2 and a.actor2 != b.actor2:
         s1 *= 0.7
     return s1
 
 
-def _number_score(a: Event, b: Event) -> float:
+def _number_score(a: _Feat, b: _Feat) -> float:
     agree = _figures_agree(a.fatalities, b.fatalities)
     return 0.5 if agree is None else (1.0 if agree else 0.2)
 
 
-def score(a: Event, b: Event) -> float:
-    """How alike two compatible mentions are, in [0, 1] (weights in the module docstring)."""
-    s = (0.35 * _place_score(a.location, b.location) + 0.30 * _date_score(a.date, b.date)
-         + 0.20 * _actor_score(a, b) + 0.15 * _number_score(a, b))
-    if _norm(a.sub_type) != _norm(b.sub_type):
-        s *= 0.8
-    return s
+def _score(a: _Feat, b: _Feat) -> float:
+    s = 0.35 * _place_score(a, b) + 0.30 * _date_score(a, b) + 0.20 * _actor_score(a, b) + 0.15 * _number_score(a, b)
+    return s * 0.8 if a.sub != b.sub else s
+
+
+def score(a: Mention, b: Mention) -> float:
+    """How alike two mentions are, in [0, 1] (weights in the module docstring)."""
+    return _score(_Feat(a), _Feat(b))
 
 
 # ---- clustering ------------------------------------------------------------------------------
 
-def _candidate_pairs(mentions: list[Mention]) -> set[tuple[int, int]]:
+def _candidate_pairs(feats: list[_Feat]) -> set[tuple[int, int]]:
     """Index pairs sharing a block and an overlapping date window (sweep per block)."""
     blocks: dict[str, list[int]] = defaultdict(list)
-    for i, (_, ev) in enumerate(mentions):
-        for k in blocking_keys(ev):
-            if not k.endswith("|undated"):
+    for i, f in enumerate(feats):
+        if f.win is not None:
+            for k in f.keys:
                 blocks[k].append(i)
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
-        spans = sorted((_window(mentions[i][1].date), i) for i in members)
-        active: list[tuple[date, int]] = []       # (window end, index) of windows still open
-        for (start, end), i in spans:
-            active = [(e, j) for e, j in active if e >= start]
-            for _, j in active:
-                pairs.add((min(i, j), max(i, j)))
-            active.append((end, i))
+        order = sorted(members, key=lambda i: feats[i].win)
+        active: list[int] = []       # members whose windows are still open
+        for i in order:
+            start = feats[i].win[0]
+            active = [j for j in active if feats[j].win[1] >= start]
+            for j in active:
+                pairs.add((j, i) if j < i else (i, j))
+            active.append(i)
     return pairs
 
 
 def _clusters(mentions: list[Mention]) -> list[list[int]]:
+    feats = [_Feat(m) for m in mentions]
     edges = []
-    for i, j in _candidate_pairs(mentions):
-        if compatible(mentions[i], mentions[j]):
-            s = score(mentions[i][1], mentions[j][1])
+    for i, j in _candidate_pairs(feats):
+        if _compatible(feats[i], feats[j]):
+            s = _score(feats[i], feats[j])
             if s >= THRESHOLD:
-                edges.append((-round(s, 9), _key(mentions[i]), _key(mentions[j]), i, j))
+                edges.append((-round(s, 9), feats[i].key, feats[j].key, i, j))
     edges.sort()
     owner = list(range(len(mentions)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(mentions))}
@@ -257,7 +276,8 @@ def _clusters(mentions: list[Mention]) -> list[list[int]]:
         ci, cj = owner[i], owner[j]
         if ci == cj:
             continue
-        if all(compatible(mentions[x], mentions[y]) for x in members[ci] for y in members[cj]):
+        # complete linkage on the hard constraints: every pair across the two must be compatible
+        if all(_compatible(feats[x], feats[y]) for x in members[ci] for y in members[cj]):
             keep, drop = min(ci, cj), max(ci, cj)
             for x in members[drop]:
                 owner[x] = keep

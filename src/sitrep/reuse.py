@@ -28,6 +28,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources as importlib_resources
 
 import numpy as np
@@ -376,7 +377,7 @@ class _Side:
     published: tuple[str | None, str | None]
     outlet: str | None = None
 
-    @property
+    @cached_property
     def n_words(self) -> int:
         return sum(len(s.tokens) for s in sentences(self.text)) or 1
 

@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         """Print the scoreboard: precision, recall, F1 per part (rules in docs/eval.md)."""
         setup_logging(quiet=True, verbose=False)
         try:
-            board = api.evaluate(str(gold_dir), str(input_dir), only=only)
+            board = api.evaluate_folder(str(gold_dir), str(input_dir), only=only)
         except SitrepError as exc:
             raise fail(exc)
         echo(json.dumps(board.to_dict(), indent=2) if as_json else board.to_text())

@@ -65,8 +65,9 @@ def hedge_cue(text: str) -> str | None:
     """The hedging word or phrase of ``text`` ("suspected", "could not be independently verified"), or None."""
     if not text:
         return None
-    m = _HEDGE.search(text)
-    return m.group(0) if m else None
+    # the most specific cue wins ("could not be independently verified" over "claims")
+    found = [m.group(0) for m in _HEDGE.finditer(text)]
+    return max(found, key=len) if found else None
 
 
 # ---- phrases from the parse --------------------------------------------------------------

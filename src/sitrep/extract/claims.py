@@ -54,7 +54,8 @@ _SETTLEMENT = frozenset({"city", "town", "village", "settlement", "camp", "distr
 # ---- what is counted ---------------------------------------------------------------------
 
 def _noun_info(tok) -> NounInfo | None:
-    for key in (tok.lower_, tok.lemma_.lower(), f"{tok.lower_}s"):
+    keys = (tok.lower_, tok.lemma_.lower()) + ((f"{tok.lower_}s",) if tok.pos_ == "NOUN" else ())
+    for key in keys:
         info = NOUNS.get(key)
         if info is not None and info.kind != "verb":
             return info
@@ -94,11 +95,12 @@ def counted_noun(span):
             return root.head
     # quotes or odd parses: the first noun right after the phrase
     doc = span.doc
-    for tok in doc[span.end:min(len(doc), span.end + 4)]:
+    for tok in doc[span.end:min(len(doc), span.end + 5)]:
         if tok.pos_ in ("NOUN", "PROPN"):
             return tok
-        if tok.pos_ in ("VERB", "AUX", "ADP", "CCONJ", "SCONJ") or tok.text in ",;:.()":
-            break
+        if tok.dep_ in ("amod", "compound", "nmod") or tok.tag_ in ("VBN", "JJ") or tok.text in "\"“”'‘’":
+            continue                              # "21 abducted Egyptian Christians"
+        break
     return None
 
 
@@ -173,9 +175,11 @@ def _noun_phrase(noun, *, exclude: set[int]) -> str:
     while i in ids:
         words.insert(0, doc[i].text_with_ws)
         i -= 1
-    phrase = "".join(words) + noun.text
+    # "One person was killed": the counted set is people
+    phrase = "".join(words) + ("people" if noun.lower_ == "person" else noun.text)
     for child in noun.children:
-        if child.dep_ == "prep" and child.lower_ in ("of", "from") and child.i > noun.i:
+        if child.dep_ == "prep" and child.lower_ in ("of", "from") and child.i > noun.i \
+                and not any(t.i in exclude for t in child.subtree):
             sub = doc[child.i:child.right_edge.i + 1]
             if len(sub) <= 6:
                 phrase += " " + sub.text
@@ -194,6 +198,8 @@ def _participle_phrase(noun) -> str | None:
 
 def _about_count(noun, info: NounInfo, span) -> str:
     excl = {t.i for t in span}
+    if info.kind == "casualty" and noun.lower_ in ("toll", "tally", "deaths", "fatalities", "casualties", "dead"):
+        return f"people {info.participle}"
     if not (span.start <= noun.i + 1 and noun.i <= span.end + 3):
         # the noun was found in the clause: describe the counted set by the number's own clause
         extra = _participle_phrase(span.root)
@@ -312,7 +318,7 @@ def _window_fn():
 def _when(doc: Document, sent, m: NumberMatch, *, window_for) -> DateWindow:
     if window_for is not None:
         try:
-            w = window_for(doc, m.start, m.end)
+            w = window_for(doc, sent.start_char, sent.end_char, at=m.start)
         except Exception:  # noqa: BLE001 - another stage's helper must not sink the claim
             log.debug("window_for failed", exc_info=True)
             w = None
@@ -351,8 +357,10 @@ def _actor(doc: Document, noun, span) -> str | None:
 # ---- filters -----------------------------------------------------------------------------
 
 def _anaphoric(span) -> bool:
-    """'these two countries', 'both', 'the two groups': a set counted before."""
+    """'these two countries', 'both', 'the two groups', '87 of them': a set counted before."""
     doc = span.doc
+    if span.end + 1 < len(doc) and doc[span.end].lower_ == "of" and doc[span.end + 1].lower_ in ("them", "those", "these", "whom", "which"):
+        return True
     if span.start == 0:
         return False
     prev = doc[span.start - 1]
@@ -404,9 +412,7 @@ def _claim_for(doc: Document, m: NumberMatch, *, window_for, speakers) -> Claim 
                 about, unit = implicit
                 noun = None
     sp = speaker_for(doc, m.start, m.end, earlier=speakers)
-    evidence = Span(sent.start_char, sent.end_char)
-    while evidence.end > evidence.start and doc.text[evidence.end - 1].isspace():
-        evidence.end -= 1
+    evidence = _evidence(sdoc.text, sent, m)
     return Claim(
         id="",
         about=about,
@@ -419,6 +425,18 @@ def _claim_for(doc: Document, m: NumberMatch, *, window_for, speakers) -> Claim 
         hedged=hedge_cue(sent.text) is not None,
         spans=[evidence],
     )
+
+
+def _evidence(text: str, sent, m: NumberMatch) -> Span:
+    """The sentence stating the figure, cut to its line (headlines and bullets have no full stop)."""
+    lo = max(sent.start_char, text.rfind("\n", 0, m.start) + 1)
+    nl = text.find("\n", m.end)
+    hi = min(sent.end_char, nl if nl >= 0 else len(text))
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    return Span(lo, hi)
 
 
 def _head_word(about: str) -> str:

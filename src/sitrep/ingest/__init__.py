@@ -107,11 +107,17 @@ def _walk(path: str, *, settings: Settings, skip: Skip | None, ctx: Context,
         log.debug("unchanged, skipped: %s", path)
         return
     try:
-        yield from _file_documents(path, size=st.st_size, settings=settings, ctx=ctx)
+        for item in _file_documents(path, size=st.st_size, settings=settings, ctx=ctx):
+            if isinstance(item, Document):
+                item.path = path    # the input file, for incremental runs (source may be a URL)
+            yield item
     except InputError as exc:
         yield Quarantined(source=path, record=exc.record, code=exc.code, reason=exc.reason)
     except OSError as exc:
         yield _quarantine(path, "E201", reason=exc.strerror or str(exc))
+    except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not end the run
+        log.warning("reader failed on %s", path, exc_info=True)
+        yield _quarantine(path, "E218", reason=f"{type(exc).__name__}: {exc}")
 
 
 def _file_documents(path: str, *, size: int, settings: Settings,
@@ -165,8 +171,10 @@ def _stdin_documents(stream, *, settings: Settings, ctx: Context) -> Iterator[Do
         return
     try:
         for d in _bytes_documents(data, form=None, base=None, source="-", ctx=ctx):
-            if isinstance(d, Document) and d.form in ("txt", "html"):
-                d.form = "stdin"
+            if isinstance(d, Document):
+                d.path = "-"
+                if d.form in ("txt", "html"):
+                    d.form = "stdin"
             yield d
     except InputError as exc:
         yield Quarantined(source="-", record=exc.record, code=exc.code, reason=exc.reason)

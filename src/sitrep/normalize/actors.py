@@ -427,7 +427,8 @@ def _pattern_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
                 else:
                     break
                 k -= 1
-            while start < i and (_fold(sdoc[start].text) in particles - _ARTICLES or sdoc[start].text in _HYPHENS):
+            lead = particles - _ARTICLES - {"abu", "abou", "bin", "ibn", "bint"}  # "Abu" begins names
+            while start < i and (_fold(sdoc[start].text) in lead or sdoc[start].text in _HYPHENS):
                 start += 1
             # take in a leading "al" that belongs to the name
             if start > 0 and _fold(sdoc[start - 1].text) in _ARTICLES:
@@ -446,17 +447,18 @@ def _pattern_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
     return out
 
 
-def _gov_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
+def _gov_matches(sdoc, m: EntityMatcher, is_place: Callable[[str], bool]) -> list[_Cand]:
     """State forces named by country: "Libyan security forces", "Yemen's army"."""
     nouns = sorted((tuple(p.split()) for p in m.rule("gov_nouns_after_country")), key=len, reverse=True)
     out = []
     for ent in sdoc.ents:
-        if ent.label_ not in ("NORP", "GPE"):
+        place = ent.label_ == "GPE" or ent.label_ in ("PERSON", "ORG") and is_place(ent.text)
+        if ent.label_ != "NORP" and not place:
             continue
         j = ent.end
-        if ent.label_ == "GPE" and j < len(sdoc) and sdoc[j].text in ("'s", "’s", "'"):
+        if place and j < len(sdoc) and sdoc[j].text in ("'s", "’s", "'"):
             j += 1
-        elif ent.label_ == "GPE":
+        elif place:
             continue  # "Libya army" is rare; "Libya forces" often is not a name
         words = [t.lower_ for t in sdoc[j:j + 3]]
         for noun in nouns:
@@ -540,7 +542,7 @@ def _fix_label(sdoc, start, end, label, text, ctx: _Context) -> str | None:
     if _is_page_word(sdoc, start, end, label, text, ctx):
         return None
     shape = _group_shape(sdoc[start:end], m)
-    if label in ("PERSON", "NORP", "OTHER") and shape:
+    if label in ("PERSON", "NORP", "OTHER", "FACILITY") and shape:
         return "ARMED_GROUP"
     if label in ("ORG", "PERSON", "OTHER", "NORP", "FACILITY") and m.table.lookup(text) is None \
             and (key in ctx.place_texts or ctx.is_place(text) and _place_context(sdoc, start, end, label, m)):
@@ -646,6 +648,9 @@ def _resolve(cands: list[_Cand], sdoc, m: EntityMatcher) -> list[_Cand]:
                      if not any(k.start <= t.i < k.end for k in inside)]
             if any(not (t.is_punct or t.lower_ in droppable) for t in extra):
                 kept = [k for k in kept if k not in inside]
+                if any(k.label == "ARMED_GROUP" and k.source == "pattern" for k in inside) \
+                        and s.label in ("PERSON", "ORG", "FACILITY", "OTHER"):
+                    s = _Cand(s.start, s.end, "ARMED_GROUP", s.source, s.actor_id, s.priority)
                 kept.append(s)
     kept.sort(key=lambda c: c.start)
     return kept
@@ -934,7 +939,7 @@ def extract_entities(sdoc, *, matcher: EntityMatcher, is_place: Callable[[str], 
     ctx = _Context(matcher=m, is_place=is_place, surnames=_surnames(sdoc, m), place_texts=set(),
                    has_gazetteer=has_gazetteer)
     ctx.place_texts = _place_votes(sdoc, m, is_place)
-    cands = _table_matches(sdoc, m) + _gov_matches(sdoc, m) + _pattern_matches(sdoc, m) + _spacy_cands(sdoc, ctx)
+    cands = _table_matches(sdoc, m) + _gov_matches(sdoc, m, is_place) + _pattern_matches(sdoc, m) + _spacy_cands(sdoc, ctx)
     kept = _resolve(cands, sdoc, m)
     kept = _relabel_surnames(kept, sdoc, m)
     acr, defined = _acronym_cands(sdoc, kept, m)

@@ -389,11 +389,7 @@ def _ago_reading(num: tuple[int, int], unit: str, *, future: bool) -> Reading:
 
 def _span_reading(num: tuple[int, int], unit: str) -> Reading:
     """"the past three weeks", "for several months": from N units back up to the anchor."""
-    days = _UNIT_DAYS.get(unit, 30 if unit == "fortnight" else 3650)
-    if unit == "fortnight":
-        days = 14
-    elif unit == "decade":
-        days = 3652
+    days = {"fortnight": 14, "decade": 3652}.get(unit) or _UNIT_DAYS[unit]
     n = num[1]
     return _deictic(lambda d: (d - timedelta(days=n * days), d), "range")
 
@@ -415,8 +411,8 @@ def _phrase(s: str, future: bool) -> Reading | None:
     if s in _MARKERS:
         name = _MARKER_BY_OFFSET.get(_MARKERS[s])
         return Reading(lambda d: None, name or SAME_DAY, "marker", marker=name or SAME_DAY)
-    if s in T["now"]:
-        return _deictic(lambda d: (d, d), "day")
+    if s in T["now"] or re.fullmatch(r"(?:every|each) (?:day|night|week|month|year)", s):
+        return _deictic(lambda d: (d, d), "day")     # habitual: true as of publication
     if s in T["yesterday"]:
         return _deictic(lambda d: (d - timedelta(days=1), d - timedelta(days=1)), "day")
     if s == "the day before yesterday":
@@ -785,7 +781,7 @@ def _is_future(sdoc, a: int, b: int) -> bool:
                 return True
         if tok.lemma_ in _FUTURE_VERBS and tok.pos_ in ("VERB", "ADJ"):
             return True
-        if tok.head is tok or tok.pos_ in ("VERB", "AUX") and tok.dep_ in ("ROOT", "ccomp", "conj"):
+        if tok.head is tok or (tok.pos_ in ("VERB", "AUX") and tok.dep_ in ("ROOT", "ccomp", "conj")):
             return False
         tok = tok.head
     return False
@@ -874,6 +870,43 @@ def _clause_tense(sdoc, a: int, b: int) -> str | None:
 _HORIZON = timedelta(days=T["inference"]["horizon_days"])
 
 
+@dataclass(frozen=True)
+class Era:
+    """A name that dates a text (data/times_eras.tsv)."""
+    kind: str                  # name | office
+    pattern: re.Pattern
+    earliest: date
+    latest: date | None
+    note: str
+
+
+def _load_eras() -> tuple[Era, ...]:
+    raw = resources.files("sitrep").joinpath("data/times_eras.tsv").read_text(encoding="utf-8")
+    eras = []
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, pattern, lo, hi, note = line.split("\t")
+        eras.append(Era(kind, re.compile(pattern), date.fromisoformat(lo),
+                        date.fromisoformat(hi) if hi else None, note))
+    return tuple(eras)
+
+
+ERAS = _load_eras()     # read-only, loaded once at import
+_NOT_IN_OFFICE = re.compile(r"(?i:\b(?:former|ex-|then-?|late|under|predecessor|ex)\s*)$")
+
+
+def _eras_in(text: str) -> list[tuple[Era, str]]:
+    out = []
+    for era in ERAS:
+        for m in era.pattern.finditer(text):
+            if era.kind == "office" and _NOT_IN_OFFICE.search(text[max(0, m.start() - 12):m.start()]):
+                continue
+            out.append((era, m.group(0)))
+            break
+    return out
+
+
 def _first_occurrence_from(r: Reading, lower: date) -> Win | None:
     """The first occurrence of a yearless reading that is not over by ``lower``."""
     probe = lower
@@ -921,11 +954,9 @@ def infer_publication(doc: Document, *, found: list[Found] | None = None) -> Dat
                 lower, lower_why = hi, f"{f.text!r}: written after that period"
         elif r.kind == "calendar" or (r.since and r.inner is not None and r.inner.kind == "calendar"):
             yearless.append(f)
+    eras = _eras_in(_analysed_text(doc))
     if lower is None:
-        why = "no dated reference in the text"
-        if yearless:
-            why += f" (months without a year, such as {yearless[0].text!r}, do not give the year)"
-        return DateWindow(precision=None, evidence=why, source="inferred")
+        return _from_eras(eras, yearless)
     explicit = lower
     for f in yearless:
         inner = f.reading.inner or f.reading
@@ -937,6 +968,9 @@ def infer_publication(doc: Document, *, found: list[Found] | None = None) -> Dat
             lower = bound
             lower_why = (f"{f.text!r} without a year, placed at its first occurrence from "
                          f"{explicit.isoformat()} (latest explicit date) on")
+    for era, said in eras:
+        if era.kind == "name" and era.earliest > lower:
+            lower, lower_why = era.earliest, f"{said!r} is not used before {era.earliest.isoformat()} ({era.note})"
     upper = lower + _HORIZON
     upper_why = f"lower bound + {_HORIZON.days} days (no later evidence)"
     if current_year and lower <= current_year[0] < upper:
@@ -944,6 +978,25 @@ def infer_publication(doc: Document, *, found: list[Found] | None = None) -> Dat
         upper_why = f"{current_year[1]!r} is spoken of in the present tense (the current year)"
     return DateWindow(earliest=lower.isoformat(), latest=upper.isoformat(), precision="range",
                       evidence=f"earliest: {lower_why}; latest: {upper_why}", source="inferred")
+
+
+def _from_eras(eras: list[tuple[Era, str]], yearless: list[Found]) -> DateWindow:
+    """A window from dated names alone, when the text gives no explicit date."""
+    lower = upper = None
+    lower_why = upper_why = ""
+    for era, said in eras:
+        if lower is None or era.earliest > lower:
+            lower, lower_why = era.earliest, f"{said!r} is not used before {era.earliest.isoformat()} ({era.note})"
+        if era.kind == "office" and era.latest and (upper is None or era.latest < upper):
+            upper, upper_why = era.latest, f"{said!r} is in office until {era.latest.isoformat()} ({era.note})"
+    if lower is None or (upper is not None and upper < lower):
+        why = "no dated reference in the text"
+        if yearless:
+            why += f" (months without a year, such as {yearless[0].text!r}, do not give the year)"
+        return DateWindow(precision=None, evidence=why, source="inferred")
+    return DateWindow(earliest=lower.isoformat(), latest=_iso(upper), precision="range",
+                      evidence=f"no explicit date; earliest: {lower_why}; latest: {upper_why or 'unknown'}",
+                      source="inferred")
 
 
 # ---- dating an occurrence ------------------------------------------------------------------
@@ -1022,6 +1075,8 @@ def times(docs, *, res):
     for doc in docs:
         found = detect(doc)
         doc.published = infer_publication(doc, found=found)   # metadata windows come back unchanged
+        if doc.published.source == "inferred":
+            log.debug("%s: publication inferred as %s..%s", doc.doc, doc.published.earliest, doc.published.latest)
         doc.times = _mentions(found, anchor=doc.published)
 
 
