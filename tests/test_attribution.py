@@ -140,3 +140,14 @@ def test_hedge_cue(text, cue):
                                   "The army retook the village of Sloviansk."])
 def test_no_hedge(text):
     assert hedge_cue(text) is None
+
+
+def test_told_a_named_outlet_and_detached_speaker(nlp):
+    text = '"We have confirmed 21 dead and 117 injured," Health Minister Ali Haji Adan told The Associated Press.'
+    assert attr(nlp, text, "117") == "Health Minister Ali Haji Adan via Associated Press"
+    text = "Saturday's attack killed five soldiers, the ministry's spokesman, Colonel Yusuf Ahmed, said."
+    got = attr(nlp, text, "five")
+    assert got is not None and "Yusuf Ahmed" in got and "spokesman" in got
+    assert attr(nlp, "The minister told reporters that 40 soldiers died.", "40") == "The minister"
+    got = attr(nlp, "Hamas holds about 130 hostages in Gaza, Israeli officials believe.", "130")
+    assert got == "Israeli officials"

@@ -85,7 +85,7 @@ def test_counts_of_units_and_nations(res):
 
 
 def test_exclusions(res):
-    text = ("More than four years after the uprising, Libya remains divided. "
+    text = ("More than four years after the uprising, Sudan remains divided. "
             "In 2014 the 23rd Brigade moved to Zawiya on July 23 at 10:30 a.m. "
             "No one was hurt, two officials said. "
             "A 25-year-old man was arrested. Fighting in these two countries continues. "
@@ -165,3 +165,17 @@ def test_document_without_parse_has_no_claims(res):
     doc = Document(id="t", doc="t", text="At least 40 people were killed.")
     claims([doc], res=res)
     assert doc.claims == []
+
+
+def test_stage_is_registered_with_its_fields():
+    from sitrep.pipeline import registry
+    st = registry()["claims"]
+    assert st.func is claims
+    assert st.reads == ("spacy", "mentions", "entities", "places", "times") and st.writes == ("claims",)
+
+
+def test_casualty_adjectives_count_people(res):
+    text = '"We have confirmed 21 dead and 117 injured," the health minister told the BBC in Mogadishu.'
+    cs = claims_for(make(res, text))
+    assert [(c.value.low, c.about) for c in cs] == [(21, "people killed"), (117, "people injured")]
+    assert all(c.attributed_to == "the health minister via BBC" for c in cs), [c.attributed_to for c in cs]

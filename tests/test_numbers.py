@@ -60,6 +60,9 @@ CASES = [
     ("2000 fighters", [("2000", 2000, 2000, None, "exact")]),
     ("four years after the uprising", [("four years", 4, 4, "duration", "exact")]),
     ("a 25-year-old man", [("25-year-old", 25, 25, "age", "exact")]),
+    ("rebels hold 40 percent, down from 60 percent", [("40 percent", 40, 40, "percent", "percent"),
+                                                     ("60 percent", 60, 60, "percent", "percent")]),
+    ("between 300 fighters and their families", [("300", 300, 300, None, "exact")]),
 ]
 
 

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .errors import SitrepError
+from .errors import SitrepError, quarantine
 from .model import Document, Quarantined
-from .pipeline import DEFAULT_STAGES, default_workers, process
+from .pipeline import DEFAULT_STAGES, Resources, build, default_workers, process
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,10 +54,10 @@ class RunSummary:
         return 1 if self.quarantined else 0
 
 
-def _stream(inputs: list[str], *, settings: Settings, skip, summary: RunSummary, is_stored: Callable[[str], bool],
-            batch_size: int, meta: deque, on_progress: Progress | None) -> Iterator[list[Document]]:
+def _stream(items: Iterable[Document | Quarantined], *, summary: RunSummary, is_stored: Callable[[str], bool],
+            batch_size: int, meta: deque) -> Iterator[list[Document]]:
     """Group ingested documents into batches; note per batch its quarantines and finished inputs."""
-    from .ingest import fingerprint, iter_inputs
+    from .ingest import fingerprint
     seen: set[str] = set()
     batch: list[Document] = []
     bad: list[Quarantined] = []
@@ -81,7 +82,7 @@ def _stream(inputs: list[str], *, settings: Settings, skip, summary: RunSummary,
         batch, bad, done_inputs = [], [], []
         return out
 
-    for item in iter_inputs(inputs, settings=settings, skip=skip):
+    for item in items:
         path = item.path if isinstance(item, Document) else item.source
         if path != current:
             finish(current)
@@ -107,36 +108,54 @@ def _stream(inputs: list[str], *, settings: Settings, skip, summary: RunSummary,
 
 def run(inputs: Iterable[str], *, db: str = "sitrep.db", workers: int | None = None,
         stages: Iterable[str] = DEFAULT_STAGES, settings: Settings | None = None,
-        on_progress: Progress | None = None, corpus: bool = True) -> RunSummary:
+        on_progress: Progress | None = None, corpus: bool = True,
+        resources: Resources | None = None) -> RunSummary:
     """Ingest, analyse and store everything new under ``inputs``; then update reuse and fusion.
 
     Unchanged input files (same size and modification time) are not read again; documents
-    whose text is already stored are not analysed again.  Each batch is one transaction.
+    whose text is already stored are not analysed again.  A changed input file replaces
+    the documents an earlier run stored from it.  Each batch is one transaction.
+    ``resources`` (models already loaded) is used when ``workers == 1``.
     """
+    from .ingest import iter_inputs
     from .store import Store
     settings = settings or Settings()
     inputs = list(inputs)
+    stages = tuple(stages)
     t0 = time.perf_counter()
     summary = RunSummary(inputs=inputs, db=db)
+    if workers is not None and workers < 0:
+        raise SitrepError("E112", option="--workers", reason=f"{workers} is negative; give 1 or more, or 0 for all cores")
+    build(stages)   # an unknown stage or a bad order fails before any file is touched
+    changed: set[str] = set()   # inputs read by an earlier run that differ now
+
+    def skip(path: str, size: int, mtime_ns: int) -> bool:
+        if store.input_unchanged(path, size, mtime_ns):
+            summary.files_unchanged += 1
+            return True
+        if store.input_known(path):
+            changed.add(path)
+        return False
+
+    def is_stored(doc_id: str) -> bool:
+        # a document of a changed file is stored again: its old copy is about to go
+        return store.has_document(doc_id, ignore_paths=changed)
+
+    items = iter_inputs(inputs, settings=settings, skip=skip)   # a missing path fails here (E101), no database made
     store = Store(db)
     try:
         store.migrate()
         run_id = store.start_run({"inputs": inputs, "stages": list(stages)})
         meta: deque = deque()
-
-        def skip(path: str, size: int, mtime_ns: int) -> bool:
-            if store.input_unchanged(path, size, mtime_ns):
-                summary.files_unchanged += 1
-                return True
-            return False
-        batches = _stream(inputs, settings=settings, skip=skip,
-                          summary=summary, is_stored=store.has_document, batch_size=settings.batch_size,
-                          meta=meta, on_progress=on_progress)
-        for docs, dropped in process(batches, names=stages, settings=settings,
+        batches = _stream(items, summary=summary, is_stored=is_stored, batch_size=settings.batch_size, meta=meta)
+        for docs, dropped in process(batches, names=stages, settings=settings, resources=resources,
                                      workers=workers or default_workers(), timings=summary.timings):
             bad, done_inputs = meta.popleft()
+            replace = {d.path for d in docs if d.path in changed} | {i[0] for i in done_inputs if i[0] in changed}
             t1 = time.perf_counter()
-            store.write_batch(docs, list(bad) + list(dropped), inputs=done_inputs, run_id=run_id)
+            docs, unstorable = _write(store, docs, list(bad) + list(dropped), inputs=done_inputs, run_id=run_id,
+                                      replace_paths=sorted(replace))
+            dropped = list(dropped) + unstorable
             summary.timings["store"] = summary.timings.get("store", 0.0) + time.perf_counter() - t1
             summary.quarantined.extend(dropped)
             for d in docs:
@@ -163,6 +182,29 @@ def run(inputs: Iterable[str], *, db: str = "sitrep.db", workers: int | None = N
     return summary
 
 
+def _write(store, docs: list[Document], bad: list[Quarantined], **kwargs) -> tuple[list[Document], list[Quarantined]]:
+    """Store a batch in one transaction; if that fails, store it document by document.
+
+    A document the store cannot take (a stage bug: a value of the wrong type) is
+    quarantined (E303) instead of ending the run; the rest of the batch is kept.
+    """
+    try:
+        store.write_batch(docs, bad, **kwargs)
+        return docs, []
+    except (sqlite3.Error, TypeError, ValueError):
+        log.debug("batch could not be stored; retrying document by document", exc_info=True)
+    kept: list[Document] = []
+    unstorable: list[Quarantined] = []
+    for d in docs:
+        try:
+            store.write_batch([d], replace_paths=kwargs.get("replace_paths", ()), run_id=kwargs.get("run_id"))
+            kept.append(d)
+        except (sqlite3.Error, TypeError, ValueError) as exc:
+            unstorable.append(quarantine(d.source or d.doc, "E303", record=d.doc, reason=f"{type(exc).__name__}: {exc}"))
+    store.write_batch([], bad + unstorable, **kwargs)
+    return kept, unstorable
+
+
 def update_corpus(store) -> dict:
     """Cross-document stages for the documents not yet seen: reuse, fusion, series, contradictions."""
     from . import corpus
@@ -170,14 +212,15 @@ def update_corpus(store) -> dict:
 
 
 def analyse_paths(paths: Iterable[str], *, stages: Iterable[str] = DEFAULT_STAGES, workers: int = 1,
-                  settings: Settings | None = None, reuse: bool = True) -> list[Document]:
+                  settings: Settings | None = None, reuse: bool = True,
+                  resources: Resources | None = None) -> list[Document]:
     """Analyse files without a database and return the documents (with reuse links)."""
     from .ingest import iter_inputs
     settings = settings or Settings()
     docs: list[Document] = []
     items = [x for x in iter_inputs(list(paths), settings=settings) if isinstance(x, Document)]
     batches = [items[i:i + settings.batch_size] for i in range(0, len(items), settings.batch_size)]
-    for out, _dropped in process(batches, names=stages, settings=settings, workers=workers):
+    for out, _dropped in process(batches, names=stages, settings=settings, workers=workers, resources=resources):
         docs.extend(out)
     if reuse and len(docs) > 1:
         from .reuse import find_reuse

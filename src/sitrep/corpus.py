@@ -18,7 +18,8 @@ INDEX_KEY = "reuse_index"
 
 def update(store) -> dict:
     pending = store.pending_documents()
-    if not pending:
+    stale = store.stale_blocks()  # blocks that lost mentions: a changed input's old documents
+    if not pending and not stale:
         return {"reuses": 0, "fused": 0}
     raw = store.get_state(INDEX_KEY)
     index = ReuseIndex.from_bytes(raw) if raw else ReuseIndex()
@@ -32,20 +33,29 @@ def update(store) -> dict:
                 ids[name] = earlier.id
     reuses = {ids[name]: items for name, items in found.items() if name in ids and items}
 
-    pairs = [(a, b) for a, b, _rel in store.reuse_pairs()]
-    pairs += [(name, r.other) for name, items in found.items() for r in items]
+    stored_pairs = [(a, b) for a, b, _rel in store.reuse_pairs()]
+    pairs = stored_pairs + [(name, r.other) for name, items in found.items() for r in items]
     groups = source_groups(pairs)
+    before = source_groups(stored_pairs)
+    # earlier documents whose source group a new link changed: their fused events name the old group
+    regrouped = {doc for doc in groups if before.get(doc, doc) != groups[doc]}
 
     by_block: dict[str, list] = defaultdict(list)
     pending_names = {d.doc for d in pending}
-    for doc, ev in store.event_mentions():
+    stored = store.event_mentions()
+    for doc, ev in stored:
         if doc in pending_names:
             continue
         for key in fusion.blocking_keys(ev):
             by_block[key].append((doc, ev))
     new_mentions = [(d.doc, ev) for d in pending for ev in d.events]
+    # Documents with a mention in a stale block, or in a new source group, are fused again
+    # whole (all their mentions: fuse_incremental replaces a document's stored mentions).
+    stale_docs = {doc for k in stale for doc, _ in by_block.get(k, [])} | (regrouped - pending_names)
+    new_mentions += [(doc, ev) for doc, ev in stored if doc in stale_docs]
     fused, touched = fusion.fuse_incremental(new_mentions, existing_by_block=lambda k: by_block.get(k, []),
                                              groups=groups)
+    touched = sorted(set(touched) | set(stale))
     claims = store.claim_items() + [(d.doc, c) for d in pending for c in d.claims]
     seen, unique_claims = set(), []
     for doc, c in claims:

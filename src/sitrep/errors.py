@@ -23,6 +23,8 @@ class Errors:
     E111 = "The Spark engine needs pyspark: install it with `pip install -e .[spark]`."
     E112 = "Invalid option {option}: {reason}."
     E113 = "Duplicate stage name {name!r}: each stage is registered once."
+    E114 = "The search {query!r} is not valid full-text query syntax ({reason}). Put words in double quotes to search for them as written."
+    E115 = "No {what} with id {id!r} in this database. Check the link, or go back to the list."
     # input (2xx): quarantine reasons
     E201 = "cannot read file: {reason}"
     E202 = "empty file (0 bytes)"
@@ -45,6 +47,7 @@ class Errors:
     # stage failures (3xx)
     E301 = "stage {stage!r} failed on this document: {reason}"
     E302 = "document language is {lang!r}: stored and flagged, not analysed as English"
+    E303 = "the analysed document could not be stored ({reason}); a stage wrote a value of the wrong type: please report it with the file"
 
 
 class SitrepError(Exception):
@@ -55,6 +58,17 @@ class SitrepError(Exception):
         self.kwargs = kwargs
         template = getattr(Errors, code)
         super().__init__(f"[{code}] " + template.format(**kwargs))
+
+    def __reduce__(self):
+        # picklable, so that an error raised in a worker process reaches the parent intact
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(cls, args, state):
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
 
 
 class InputError(SitrepError):

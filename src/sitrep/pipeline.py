@@ -175,11 +175,14 @@ def default_workers() -> int:
 
 def process(batches: Iterable[list[Document]], *, names: Iterable[str] = DEFAULT_STAGES,
             settings: Settings | None = None, workers: int | None = None,
-            timings: dict[str, float] | None = None) -> Iterator[tuple[list[Document], list[Quarantined]]]:
+            timings: dict[str, float] | None = None,
+            resources: Resources | None = None) -> Iterator[tuple[list[Document], list[Quarantined]]]:
     """Run the per-document stages over batches, in order, yielding each processed batch.
 
     With ``workers > 1`` batches go to a process pool (each worker loads its models once);
     results come back in input order so that the caller can commit batch by batch.
+    In-process (``workers == 1``), ``resources`` lets a caller reuse models it already
+    loaded (an application or a test session); the pool ignores it.
     """
     names = tuple(names)
     settings = settings or Settings()
@@ -191,10 +194,12 @@ def process(batches: Iterable[list[Document]], *, names: Iterable[str] = DEFAULT
             timings[k] = timings.get(k, 0.0) + v
 
     if workers <= 1:
-        _init_worker(names, settings)
+        pipe = build(names)  # built here, not in the worker globals: nothing outlives the call
+        res = resources if resources is not None else Resources(settings)
         for batch in batches:
-            out, dropped, spent = _run_batch(batch)
-            add(spent)
+            before = dict(pipe.timings)
+            out, dropped = pipe(batch, res=res)
+            add({k: v - before.get(k, 0.0) for k, v in pipe.timings.items()})
             yield out, dropped
         return
     import multiprocessing as mp

@@ -2,9 +2,9 @@
 
 :func:`attribution_for` reads the dependency parse around a piece of evidence and returns the
 source chain as the gold format writes it ("Speaker (affiliation) via Outlet"), or None for the
-narrator's own voice.  It understands "according to X", "X said", "..., said X", "X told CNN",
+narrator's own voice.  It understands "according to X", "X said", "..., said X", "X told AFP",
 "the newspaper cited X as saying", quotations that run over several sentences, and speakers
-referred to again by surname, pronoun ("he told the Telegraph") or a definite noun ("the report
+referred to again by surname, pronoun ("he told the BBC") or a definite noun ("the report
 said" after "a State Department report").  :func:`hedge_cue` finds the hedging word of a statement.
 
 The word lists are data: ``data/speech_verbs.txt`` and ``data/hedges.txt``.
@@ -12,10 +12,12 @@ The word lists are data: ``data/speech_verbs.txt`` and ``data/hedges.txt``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from importlib import resources
 
-__all__ = ["Speaker", "attribution_for", "speaker_for", "speakers_by_sentence", "hedge_cue", "SPEECH_VERBS"]
+__all__ = ["Speaker", "Context", "context_for", "attribution_for", "speaker_for", "speakers_by_sentence",
+           "hedge_cue", "SPEECH_VERBS"]
 
 
 def _lines(name: str) -> tuple[str, ...]:
@@ -44,7 +46,7 @@ _NOT_OUTLETS = frozenset({"reporters", "journalists", "media", "press", "lawmake
 
 @dataclass
 class Speaker:
-    name: str                      # "Col. Ismail Shukri", "Libyan sources", "the State Department report"
+    name: str                      # "Maj. Gen. Sani Usman", "Somali sources", "the UN panel report"
     affiliation: str | None = None
     via: str | None = None         # the outlet it was told to or cited by
     start: int = 0                 # offsets of the speaker phrase in the document text
@@ -57,6 +59,28 @@ class Speaker:
         if self.via and self.via.lower() not in self.name.lower():
             out += f" via {self.via}"
         return out
+
+
+@dataclass
+class Context:
+    """What attribution needs from one document, computed once: its sentences and named speakers."""
+    sents: list = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    speakers: list[tuple[int, Speaker]] = field(default_factory=list)
+    text: str = ""            # the parsed text (spaCy's ``doc.text`` rebuilds it on every call)
+
+    def sent_of(self, tok):
+        """The sentence of a token (spaCy's ``token.sent`` rescans the document each time)."""
+        i = bisect_right(self.starts, tok.i) - 1
+        return self.sents[i] if i >= 0 else tok.sent
+
+
+def context_for(doc) -> Context:
+    sdoc = getattr(doc, "spacy", None)
+    if sdoc is None:
+        return Context()
+    sents = list(sdoc.sents)
+    return Context(sents, [s.start for s in sents], speakers_by_sentence(doc, sents=sents), sdoc.text)
 
 
 # ---- hedges --------------------------------------------------------------------------------
@@ -141,14 +165,16 @@ def _subject(verb):
 
 
 def _via(verb) -> str | None:
-    """The outlet a statement was given to: 'told CNN', 'said in an interview with Reuters'."""
+    """The outlet a statement was given to: 'told AFP', 'said in an interview with Reuters'."""
     if verb.lemma_ in _TELL:
         for child in verb.children:
-            if child.dep_ in ("dobj", "dative", "iobj") and child.lower_ not in _NOT_OUTLETS:
-                if any(t.pos_ == "PROPN" for t in child.subtree) or child.text[:1].isupper():
-                    ph = _phrase(child)
-                    if ph:
-                        return ph[0]
+            if child.dep_ in ("dobj", "dative", "iobj"):
+                ph = _phrase(child)
+                bare = re.sub(r"^(?:the|a|an)\s+", "", ph[0].lower()) if ph else ""
+                # "told reporters", "told the press" name no outlet; "told The Associated Press" does
+                if ph and bare not in _NOT_OUTLETS and (any(t.pos_ == "PROPN" for t in child.subtree)
+                                                       or child.text[:1].isupper()):
+                    return ph[0]
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in ("to", "in", "with"):
             for t in child.subtree:
@@ -173,7 +199,7 @@ def _person_mentions(doc) -> list[tuple[int, int, str]]:
 
 
 def _full_name(doc, name: str, before: int) -> str:
-    """'Benotman' -> 'Noman Benotman' when the fuller name appeared earlier."""
+    """'Zelensky' -> 'Volodymyr Zelensky' when the fuller name appeared earlier."""
     last = name.split()[-1] if name.split() else name
     for s, e, text in _person_mentions(doc):
         if s >= before:
@@ -220,8 +246,28 @@ def _speaker_of_verb(doc, verb, *, earlier) -> Speaker | None:
                     sp.via = outlet.name if outlet else None
                 return sp
     if subj is None:
+        subj = _detached_subject(verb)
+    if subj is None:
         return None
     return _speaker_from_token(doc, subj, verb=verb, earlier=earlier)
+
+
+def _detached_subject(verb):
+    """'..., the ministry's spokesman, Col. X, said.': the parser can hang the speaker as an
+    apposition of the last noun of the statement; take the outermost apposition before the verb."""
+    doc = verb.doc
+    i = verb.i - 1
+    while i >= 0 and doc[i].is_punct:
+        i -= 1
+    if i < 0 or i == verb.i - 1:
+        return None                                # no comma between speaker and verb: not this case
+    tok = doc[i]
+    found = None
+    while tok.dep_ in ("appos", "compound", "flat") and tok.head.i < tok.i:
+        if tok.dep_ == "appos":
+            found = tok
+        tok = tok.head
+    return found
 
 
 def _outlet_before(doc, tok) -> str | None:
@@ -383,10 +429,9 @@ def _quote_bounds(text: str, start: int) -> tuple[int, int] | None:
     return open_at, para_end
 
 
-def _speaker_of_quote(doc, open_at: int, close_at: int, *, earlier) -> Speaker | None:
-    sdoc = doc.spacy
-    # after the quote: '"...," he told the Telegraph.'
-    after = [s for s in sdoc.sents if s.start_char <= close_at < s.end_char or close_at <= s.start_char < close_at + 3]
+def _speaker_of_quote(doc, open_at: int, close_at: int, *, earlier, sents) -> Speaker | None:
+    # after the quote: '"...," she told the BBC.'
+    after = [s for s in sents if s.start_char <= close_at < s.end_char or close_at <= s.start_char < close_at + 3]
     for sent in after:
         for v in _speech_verbs(sent):
             if v.idx > close_at:
@@ -394,7 +439,7 @@ def _speaker_of_quote(doc, open_at: int, close_at: int, *, earlier) -> Speaker |
                 if sp is not None:
                     return sp
     # before the quote: 'X said: "..."'
-    before = [s for s in sdoc.sents if s.start_char <= open_at < s.end_char or s.end_char <= open_at < s.end_char + 3]
+    before = [s for s in sents if s.start_char <= open_at < s.end_char or s.end_char <= open_at < s.end_char + 3]
     for sent in before:
         for v in _speech_verbs(sent):
             if v.idx < open_at:
@@ -406,7 +451,7 @@ def _speaker_of_quote(doc, open_at: int, close_at: int, *, earlier) -> Speaker |
 
 # ---- public API ---------------------------------------------------------------------------
 
-def speakers_by_sentence(doc, *, before: int | None = None) -> list[tuple[int, Speaker]]:
+def speakers_by_sentence(doc, *, before: int | None = None, sents=None) -> list[tuple[int, Speaker]]:
     """(sentence start, speaker) for every sentence that names a source, in text order.
 
     Compute it once per document and pass it to :func:`speaker_for` as ``earlier``.
@@ -415,7 +460,7 @@ def speakers_by_sentence(doc, *, before: int | None = None) -> list[tuple[int, S
     sdoc = getattr(doc, "spacy", None)
     if sdoc is None:
         return out
-    for sent in sdoc.sents:
+    for sent in sents if sents is not None else sdoc.sents:
         if before is not None and sent.end_char > before:
             break
         prev = [s for _, s in out]
@@ -430,34 +475,35 @@ def speakers_by_sentence(doc, *, before: int | None = None) -> list[tuple[int, S
     return out
 
 
-def speaker_for(doc, start: int, end: int, *, earlier: list[tuple[int, Speaker]] | None = None) -> Speaker | None:
+def speaker_for(doc, start: int, end: int, *, context: Context | None = None) -> Speaker | None:
     """The speaker of the statement ``doc.text[start:end]`` (None: the narrator's voice).
 
-    ``earlier`` is :func:`speakers_by_sentence` of the document, when the caller has it.
+    ``context`` is :func:`context_for` of the document; pass it when asking about many spans.
     """
     sdoc = getattr(doc, "spacy", None)
-    if sdoc is None or not len(sdoc) or start >= len(sdoc.text) or end <= start:
+    if sdoc is None or not len(sdoc) or end <= start:
         return None
-    span = sdoc.char_span(start, min(end, len(sdoc.text)), alignment_mode="expand")
+    ctx = context if context is not None else context_for(doc)
+    text = ctx.text
+    if start >= len(text):
+        return None
+    span = sdoc.char_span(start, min(end, len(text)), alignment_mode="expand")
     if span is None or not len(span):
         return None
     first = span[0]
-    sent = first.sent
-    if earlier is None:
-        earlier = speakers_by_sentence(doc, before=sent.start_char)
-    earlier = [sp for s0, sp in earlier if s0 < sent.start_char]
-    q = _quote_bounds(sdoc.text, start)
+    sent = ctx.sent_of(first)
+    earlier = [sp for s0, sp in ctx.speakers if s0 < sent.start_char]
+    q = _quote_bounds(text, start)
     if q is not None:
-        sp = _speaker_of_quote(doc, q[0], q[1], earlier=earlier)
+        sp = _speaker_of_quote(doc, q[0], q[1], earlier=earlier, sents=ctx.sents)
         if sp is not None:
             return sp
-    text = sdoc.text
     line = (text.rfind("\n", 0, start) + 1, (text.find("\n", start) + 1 or len(text) + 1) - 1)
-    return _speaker_in_sentence(doc, sent, span.root if span.root.sent == sent else first, earlier=earlier,
-                                bounds=line)
+    root = span.root if sent.start <= span.root.i < sent.end else first
+    return _speaker_in_sentence(doc, sent, root, earlier=earlier, bounds=line)
 
 
-def attribution_for(doc, start: int, end: int) -> str | None:
-    """The source chain of ``doc.text[start:end]`` ("Libyan sources via CNN"), or None (narrator)."""
-    sp = speaker_for(doc, start, end)
+def attribution_for(doc, start: int, end: int, *, context: Context | None = None) -> str | None:
+    """The source chain of ``doc.text[start:end]`` ("Syrian sources via AFP"), or None (narrator)."""
+    sp = speaker_for(doc, start, end, context=context)
     return sp.chain() if sp is not None else None

@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from ..model import Claim, DateWindow, Document, Span, Value
 from ..pipeline import stage
-from .attribution import hedge_cue, speaker_for, speakers_by_sentence
+from .attribution import Context, context_for, hedge_cue, speaker_for
 from .numbers import NumberMatch, find_numbers
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,12 @@ def _span_tokens(sdoc, m: NumberMatch):
     return sdoc.char_span(m.start, m.end, alignment_mode="expand")
 
 
+def _is_casualty_word(tok) -> bool:
+    """'dead', 'wounded', 'injured' used as nouns ("21 dead and 117 injured")."""
+    info = NOUNS.get(tok.lower_)
+    return info is not None and info.kind == "casualty"
+
+
 def counted_noun(span):
     """The token counted by the number phrase ``span`` (a spaCy Span), or None.
 
@@ -91,12 +97,12 @@ def counted_noun(span):
                 if obj.dep_ == "pobj" and obj.pos_ in ("NOUN", "PROPN"):
                     return obj
     if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det") and root.head.i >= span.end:
-        if root.head.pos_ in ("NOUN", "PROPN"):
+        if root.head.pos_ in ("NOUN", "PROPN") or _is_casualty_word(root.head):
             return root.head
     # quotes or odd parses: the first noun right after the phrase
     doc = span.doc
     for tok in doc[span.end:min(len(doc), span.end + 5)]:
-        if tok.pos_ in ("NOUN", "PROPN"):
+        if tok.pos_ in ("NOUN", "PROPN") or _is_casualty_word(tok):
             return tok
         if tok.dep_ in ("amod", "compound", "nmod") or tok.tag_ in ("VBN", "JJ") or tok.text in "\"“”'‘’":
             continue                              # "21 abducted Egyptian Christians"
@@ -108,7 +114,7 @@ _AGGREGATES = frozenset({"number", "numbers", "estimate", "estimates", "total", 
                          "figure", "figures", "tally", "toll", "ranks", "contingent", "force"})
 
 
-def _noun_from_context(span):
+def _noun_from_context(span, sent):
     """A counted noun stated elsewhere in the clause.
 
     "the number of fighters ranged from 1000 to 3000" -> fighters; "800 fighters ..., including up
@@ -134,7 +140,7 @@ def _noun_from_context(span):
                     return t
     # "including up to 300 who previously fought": the closest counted noun before it
     if root.dep_ == "pobj" and root.head.lower_ == "including":
-        for t in reversed(span.doc[span.sent.start:span.start]):
+        for t in reversed(span.doc[sent.start:span.start]):
             info = _noun_info(t) if t.pos_ in ("NOUN", "PROPN") else None
             if info is not None and info.unit == "people":
                 return t
@@ -187,7 +193,7 @@ def _noun_phrase(noun, *, exclude: set[int]) -> str:
 
 
 def _participle_phrase(noun) -> str | None:
-    """'fighters undergoing training', 'fighters based in Derna': a short participle clause."""
+    """'fighters undergoing training', 'fighters based in Idlib': a short participle clause."""
     for child in noun.children:
         if child.dep_ in ("acl", "relcl") and child.i > noun.i:
             sub = noun.doc[max(child.left_edge.i, noun.i + 1):child.right_edge.i + 1]
@@ -288,10 +294,11 @@ def _about_unit(span, m: NumberMatch, where: str | None) -> str:
 
 # ---- where, when, actor -----------------------------------------------------------------
 
-def _where(doc: Document, sent, m: NumberMatch) -> str | None:
+def _where(doc: Document, sent, m: NumberMatch, *, ents) -> str | None:
     places = [p for p in doc.places if sent.start_char <= p.start < sent.end_char]
-    if not places and doc.spacy is not None:
-        places = [_EntPlace(e.start_char, e.text) for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]
+    if not places:
+        places = [_EntPlace(e.start_char, e.text) for e in ents
+                  if e.label_ in ("GPE", "LOC", "FAC") and sent.start_char <= e.start_char < sent.end_char]
     if not places:
         return None
     # prefer a place after the number in its clause, else the closest before it
@@ -332,7 +339,7 @@ def _when(doc: Document, sent, m: NumberMatch, *, window_for) -> DateWindow:
     return DateWindow(p.earliest, p.latest, p.precision, None, source="publication")
 
 
-def _actor(doc: Document, noun, span) -> str | None:
+def _actor(doc: Document, noun, span, *, ents) -> str | None:
     """The canonical actor the figure is about: a mention inside the counted phrase, else the clause subject."""
     if noun is None:
         return None
@@ -348,7 +355,7 @@ def _actor(doc: Document, noun, span) -> str | None:
             if a <= mt.start < b and mt.label in ("ARMED_GROUP", "GOV_BODY", "ORG", "NORP"):
                 return doc.entity_name(mt.entity) if mt.entity else mt.text
         if not doc.mentions:
-            for e in noun.doc.ents:
+            for e in ents:
                 if a <= e.start_char < b and e.label_ in ("ORG", "NORP"):
                     return e.text
     return None
@@ -379,15 +386,15 @@ def _in_name(doc: Document, m: NumberMatch) -> bool:
 
 # ---- one document ----------------------------------------------------------------------
 
-def _claim_for(doc: Document, m: NumberMatch, *, window_for, speakers) -> Claim | None:
+def _claim_for(doc: Document, m: NumberMatch, *, window_for, ctx: Context, ents: list) -> Claim | None:
     if m.unit in _NOT_CLAIM_UNITS or (m.low is None and m.high is None):
         return None
     sdoc = doc.spacy
     span = _span_tokens(sdoc, m)
     if span is None or not len(span) or _anaphoric(span) or _in_name(doc, m):
         return None
-    sent = span[0].sent
-    where = _where(doc, sent, m)
+    sent = ctx.sent_of(span[0])
+    where = _where(doc, sent, m, ents=ents)
     noun = None
     if m.kind in ("money", "percent", "distance"):
         about, unit = _about_unit(span, m, where), m.unit
@@ -399,7 +406,7 @@ def _claim_for(doc: Document, m: NumberMatch, *, window_for, speakers) -> Claim 
             noun = counted_noun(span)
             info = _noun_info(noun) if noun is not None else None
             if info is None:
-                noun = _noun_from_context(span)
+                noun = _noun_from_context(span, sent)
                 info = _noun_info(noun) if noun is not None else None
             if info is not None and info.kind == "source":
                 return None
@@ -411,14 +418,14 @@ def _claim_for(doc: Document, m: NumberMatch, *, window_for, speakers) -> Claim 
                     return None
                 about, unit = implicit
                 noun = None
-    sp = speaker_for(doc, m.start, m.end, earlier=speakers)
-    evidence = _evidence(sdoc.text, sent, m)
+    sp = speaker_for(doc, m.start, m.end, context=ctx)
+    evidence = _evidence(ctx.text, sent, m)
     return Claim(
         id="",
         about=about,
         value=Value(m.low, m.high, m.text),
         unit=unit,
-        actor=_actor(doc, noun, span),
+        actor=_actor(doc, noun, span, ents=ents),
         where=where,
         when=_when(doc, sent, m, window_for=window_for),
         attributed_to=sp.chain() if sp is not None else None,
@@ -466,10 +473,11 @@ def claims_for(doc: Document, *, window_for=None) -> list[Claim]:
     sdoc = doc.spacy
     if sdoc is None or not len(sdoc):
         return []
-    speakers = speakers_by_sentence(doc)
+    ctx = context_for(doc)
+    ents = list(sdoc.ents)
     found = []
-    for m in find_numbers(sdoc.text):
-        c = _claim_for(doc, m, window_for=window_for, speakers=speakers)
+    for m in find_numbers(ctx.text):
+        c = _claim_for(doc, m, window_for=window_for, ctx=ctx, ents=ents)
         if c is not None:
             found.append(c)
     out = _dedupe(found)

@@ -36,10 +36,12 @@ PLACE_NOUNS = frozenset({"town", "city", "village", "district", "territory", "ar
                          "port", "airport", "oilfield", "field", "base", "hill", "road", "highway",
                          "border", "crossing", "coast", "island", "valley", "camp", "enclave",
                          "stronghold", "settlement", "municipality", "locality", "suburb", "quarter",
-                         "outskirts", "country", "zone", "front", "position", "refinery", "dam",
+                         "outskirts", "country", "zone", "front", "position", "refinery", "dam", "centre", "center",
+                         "township", "governorate", "prefecture", "commune", "ward",
                          "bridge", "garrison", "airbase", "checkpoint", "compound", "headquarters"})
 PERSON_ENTS = frozenset({"PERSON", "NORP"})
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+MAX_TRIGGERS = 24          # trigger phrases examined per sentence
 HEDGE_WORDS = ("suspected", "suspect", "alleged", "allegedly", "claimed", "claim", "believed",
                "reportedly", "unconfirmed", "purportedly", "apparently", "thought to", "said to be")
 
@@ -481,6 +483,8 @@ def is_person(tok, doc: Document, rules: Rules) -> bool:
         if m.start <= tok.idx < m.end and m.label in ("PERSON", "ARMED_GROUP"):
             return True
     cls = token_class(tok, doc, rules)
+    if cls is None and tok.tag_ in ("NNS", "NNPS") and any(c.dep_ == "nummod" for c in tok.children):
+        return True      # "killed seven miners": counted people of a trade the lexicon lacks
     return cls in ("civilian", "armed") and lemma(tok) not in PLACE_NOUNS
 
 
@@ -542,9 +546,9 @@ def mention_name(tok, doc: Document, helpers: Helpers) -> str | None:
     for m in doc.mentions:
         if m.start <= tok.idx < m.end and m.label in ("ARMED_GROUP", "GOV_BODY", "ORG", "PERSON", "GPE"):
             if helpers.canonical_actor is not None:
-                name = helpers.canonical_actor(doc, m.start, m.end)
-                if name:
-                    return name
+                ent = helpers.canonical_actor(doc, m.start, m.end, max_distance=0)
+                if ent is not None:
+                    return ent.name
             return doc.entity_name(m.entity) if m.entity else m.text
     return None
 
@@ -553,14 +557,16 @@ def mention_name(tok, doc: Document, helpers: Helpers) -> str | None:
 
 def sentence_candidates(doc: Document, sent, *, rules: Rules) -> list[Candidate]:
     out = []
-    sports = is_sports(sent, rules)
-    for span, fam in match_triggers(sent, rules):
+    if is_sports(sent, rules):      # sports and markets talk in fighting words
+        return out
+    # a run-on "sentence" of hundreds of triggers is not prose (lists, spam): bound the work
+    for span, fam in sorted(match_triggers(sent, rules), key=lambda m: m[0][0].i)[:MAX_TRIGGERS]:
         trig = rules.triggers[fam]
         head = phrase_head(span)
         if is_negated(head) or is_irrealis(head, rules) or in_comparison(head, rules):
             continue
         if trig.strength != "strong":
-            if sports or not conflict_context(doc, sent, rules, skip=frozenset(t.i for t in span)):
+            if not conflict_context(doc, sent, rules, skip=frozenset(t.i for t in span)):
                 continue
         if is_anaphoric(head, trig) or is_question(head):
             continue
@@ -1011,7 +1017,8 @@ def attach_toll_sentences(per_sentence: list[list[Candidate]]) -> None:
         for c in cur:
             host.fatalities = c.fatalities if host.fatalities is None else host.fatalities
             host.injured = c.injured if host.injured is None else host.injured
-            host.spans.append(c.spans[0])
+            if all((s.start, s.end) != (c.spans[0].start, c.spans[0].end) for s in host.spans):
+                host.spans.append(c.spans[0])
             c.absorbed = True
 
 
@@ -1020,9 +1027,8 @@ def attach_toll_sentences(per_sentence: list[list[Candidate]]) -> None:
 def to_events(doc: Document, c: Candidate, *, helpers: Helpers) -> list[Event]:
     main = c.spans[0]
     trig_start = min(t.idx for t in c.tokens)
-    trig_end = max(t.idx + len(t) for t in c.tokens)
     loc = location(doc, c, helpers=helpers)
-    date = window(doc, trig_start, trig_end, main, helpers=helpers)
+    date = window(doc, trig_start, main, helpers=helpers)
     attributed = helpers.attribution_for(doc, main.start, main.end) if helpers.attribution_for else None
     base = Event(id="", type=c.type, sub_type=c.sub_type, date=date, location=loc,
                  actor1=c.actor1, actor2=c.actor2, fatalities=c.fatalities, injured=c.injured,
@@ -1036,11 +1042,11 @@ def to_events(doc: Document, c: Candidate, *, helpers: Helpers) -> list[Event]:
 
 def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
     if helpers.location_for is not None:
-        start = min(t.idx for t in c.tokens)
-        end = max(t.idx + len(t) for t in c.tokens)
-        loc = helpers.location_for(doc, start, end)
-        if loc is not None:
-            return loc
+        # the trigger's own clause first: a sentence may tell of several places and events
+        for start, end in (clause_span(c.head), (c.spans[0].start, c.spans[0].end)):
+            loc = helpers.location_for(doc, start, end)
+            if loc is not None and (loc.name or loc.country):
+                return loc
     places = sentence_places(doc, c.sent)
     if places:
         head = c.head.idx
@@ -1048,14 +1054,26 @@ def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
     return Location()
 
 
+def clause_span(head) -> tuple[int, int]:
+    """Character range of the trigger's clause, without coordinated clauses of other verbs."""
+    verb = clause_verb(head)
+    skip = set()
+    for ch in verb.children:
+        if ch.dep_ in ("conj", "ccomp", "parataxis") and ch.pos_ in ("VERB", "AUX") and ch.i != head.i \
+                and head.i not in {t.i for t in ch.subtree}:
+            skip |= {t.i for t in ch.subtree}
+    toks = [t for t in verb.subtree if t.i not in skip] or [head]
+    return min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+
+
 def place_location(p) -> Location:
     return Location(name=p.name or p.text, admin1=p.admin1, country=p.country, iso=p.iso,
                     lat=p.lat, lon=p.lon, precision=p.precision, gazetteer_id=p.gazetteer_id)
 
 
-def window(doc: Document, start: int, end: int, main: Span, *, helpers: Helpers) -> DateWindow:
+def window(doc: Document, start: int, main: Span, *, helpers: Helpers) -> DateWindow:
     if helpers.window_for is not None:
-        w = helpers.window_for(doc, start, end)
+        w = helpers.window_for(doc, main.start, main.end, at=start)
         if w is not None:
             return w
     times = [t for t in doc.times if main.start <= t.start < main.end]

@@ -373,6 +373,11 @@ def _to_match(m: re.Match, reading, *, offset: int) -> NumberMatch:
     if uk:
         kind = uk
     start = m.start()
+    if m.group("lead") and not m.group("sep"):
+        # "down from 60 percent": a range word with no second number is not part of the number
+        start = next(m.start(g) for g in ("cura", "av", "ad", "aw") if m.group(g))
+        if m.group("mod"):
+            start = m.start("mod")
     text = m.string[start:end]
     return NumberMatch(start + offset, end + offset, text, low, high, unit, kind)
 

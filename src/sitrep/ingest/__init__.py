@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from ..errors import InputError, SitrepError
 from ..model import Document, Quarantined
 from ..settings import Settings
-from .common import (Context, base_name, doc_id, fingerprint, open_gzip_limited,
+from .common import (Context, base_name, doc_id, fingerprint, inflate, open_gzip_limited,
                      read_file)
 from .feed import feed_documents, looks_like_feed
 from .html import html_document
@@ -26,7 +26,7 @@ from .jsonl import json_documents, jsonl_documents
 from .text import text_document
 from .warc import warc_documents
 
-__all__ = ["iter_inputs", "fingerprint", "doc_id", "Context"]
+__all__ = ["iter_inputs", "documents_from_bytes", "fingerprint", "doc_id", "Context"]
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,41 @@ def _walk(path: str, *, settings: Settings, skip: Skip | None, ctx: Context,
     except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not end the run
         log.warning("reader failed on %s", path, exc_info=True)
         yield _quarantine(path, "E218", reason=f"{type(exc).__name__}: {exc}")
+
+
+def documents_from_bytes(data: bytes, *, name: str, settings: Settings,
+                         ctx: Context | None = None) -> Iterator[Document | Quarantined]:
+    """The documents of one input file read by someone else (Spark's binaryFile reader,
+    an object store), named by its path or URL: the same readers and limits as a local
+    file, the same quarantine records, never an exception."""
+    ctx = ctx or Context(settings)
+    try:
+        if len(data) > settings.max_bytes:
+            raise InputError("E212", source=name, size=len(data), limit=settings.max_bytes)
+        if not data:
+            raise InputError("E202", source=name)
+        form = form_of(name)
+        if form == "warc":   # warcio inflates .warc.gz itself, record by record
+            items = warc_documents(io.BytesIO(data), source=name, ctx=ctx, max_record=settings.max_inflate)
+        else:
+            if name.lower().endswith(".gz") and data[:2] == b"\x1f\x8b":
+                data = inflate(data, source=name, limit=settings.max_inflate)
+            items = _bytes_documents(data, form=form, base=base_name(name), source=name, ctx=ctx)
+        for item in items:
+            if isinstance(item, Document):
+                item.path = name
+            yield item
+    except InputError as exc:
+        yield Quarantined(source=name, record=exc.record, code=exc.code, reason=exc.reason)
+    except Exception as exc:  # noqa: BLE001 - a reader bug on one input must not end the run
+        log.warning("reader failed on %s", name, exc_info=True)
+        yield _quarantine(name, "E218", reason=f"{type(exc).__name__}: {exc}")
+
+
+def is_article_name(name: str) -> bool:
+    """False for names a folder walk skips: hidden entries and the project's own files."""
+    base = name.rstrip("/").rsplit("/", 1)[-1]
+    return not base.startswith(".") and os.path.splitext(base)[1].lower() not in _NOT_ARTICLES
 
 
 def _file_documents(path: str, *, size: int, settings: Settings,

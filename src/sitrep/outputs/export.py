@@ -47,7 +47,10 @@ INTER_BY_WORD = [
     (re.compile(r"\b(communal|ethnic|clan|tribal)\b.*\bmilitia|\bmilitia\b.*\b(communal|ethnic|clan|tribal)\b",
                 re.I), 4),
     (re.compile(r"\bmilitias?\b|\bvigilantes?\b", re.I), 3),
-    (re.compile(r"\b(military|armed) forces\b|\barmy\b|\bpolice\b|\bsecurity forces\b|\bgendarmerie\b", re.I), 1),
+    (re.compile(r"\bcoalition\b|\bpeacekeep", re.I), 8),
+    (re.compile(r"\b(military|armed|government|security|state) forces\b|\barmy\b|\bpolice\b|\bgendarmerie\b"
+                r"|\bair force\b|\btroops\b|\bsoldiers\b", re.I), 1),
+    (re.compile(r"\brebels?\b|\binsurgents?\b|\bjihadists?\b|\bmilitants?\b|\bgunmen\b", re.I), 2),
 ]
 INTER_BY_TYPE = {"GOV_BODY": 1, "ARMED_GROUP": 2, "GPE": 8, "ORG": 8}
 

@@ -73,11 +73,15 @@ def when_phrase(dw: dict) -> str:
 
 
 def where_phrase(loc: dict) -> str:
-    name, country = loc.get("name"), loc.get("country")
-    if name and country and name.casefold() != country.casefold():
-        return f"in {name}, {country}"
+    name, country = (loc.get("name") or "").strip(), (loc.get("country") or "").strip()
+    if name[:3].casefold() in ("in ", "at ", "on ") or name[:5].casefold() == "near ":
+        lead = ""          # the name already carries its preposition ("in and around X")
+    else:
+        lead = "in "
+    if name and country and country.casefold() not in name.casefold():
+        return f"{lead}{name}, {country}"
     if name or country:
-        return f"in {name or country}"
+        return f"{lead}{name or country}"
     return "at an unknown place"
 
 
@@ -86,8 +90,12 @@ def noun_phrase(ev: dict) -> str:
     noun = SUB_TYPE_NOUNS.get(sub.casefold())
     if noun and sub.casefold() != "other":
         return noun
-    kind = (ev.get("type") or "event").strip().lower()
-    return f"a development ({kind})" if not sub or sub.casefold() == "other" else f"an event ({sub.lower()})"
+    kind = (ev.get("type") or "").strip()
+    if kind.casefold() == "strategic developments":
+        return "a strategic development"
+    if not sub or sub.casefold() == "other":
+        return f"an event ({kind.lower() or 'type unknown'})"
+    return f"an event ({sub.lower()})"
 
 
 def casualty_phrase(ev: dict) -> str:
@@ -110,7 +118,7 @@ def describe(ev: dict) -> str:
         extras.append(f"perpetrator: {ev['actor1']}" + (" (suspected)" if ev.get("hedged") else ""))
     if ev.get("actor2"):
         extras.append(f"opponent or target: {ev['actor2']}")
-    reported = sorted(set(ev.get("fatalities_reported") or []))
+    reported = sorted({x for x in ev.get("fatalities_reported") or [] if isinstance(x, int)})
     if len(reported) > 1:
         extras.append("tolls reported: " + ", ".join(str(x) for x in reported))
     if ev.get("attributed_to"):

@@ -21,6 +21,8 @@ from ..errors import SitrepError
 from ..model import (Claim, DateWindow, Document, Event, FusedEvent, Location, Quarantined, Span)
 
 BUSY_TIMEOUT_MS = 30_000
+# state key: fusion blocks that lost mentions (a changed input's old documents); JSON list
+STALE_BLOCKS_KEY = "stale_blocks"
 
 
 def _migrations() -> list[tuple[str, str]]:
@@ -120,8 +122,15 @@ class Store:
         row = self.conn.execute("SELECT size, mtime_ns FROM inputs WHERE path=?", (path,)).fetchone()
         return row is not None and row[0] == size and row[1] == mtime_ns
 
-    def has_document(self, doc_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone() is not None
+    def input_known(self, path: str) -> bool:
+        """Whether an earlier run read ``path`` (changed or not)."""
+        return self.conn.execute("SELECT 1 FROM inputs WHERE path=?", (path,)).fetchone() is not None
+
+    def has_document(self, doc_id: str, *, ignore_paths: Iterable[str] = ()) -> bool:
+        """Whether a document with this id is stored (not counting those read from ``ignore_paths``)."""
+        ignore = set(ignore_paths)
+        rows = self.conn.execute("SELECT path FROM documents WHERE id=?", (doc_id,)).fetchall()
+        return any(r[0] is None or r[0] not in ignore for r in rows)
 
     # ---- writing --------------------------------------------------------------------------
     def write_batch(self, docs: Iterable[Document], quarantined: Iterable[Quarantined] = (), *,
@@ -136,14 +145,15 @@ class Store:
         docs = list(docs)
         with self.transaction():
             for path in replace_paths:
-                self.conn.execute("DELETE FROM documents WHERE path=? AND run_id IS NOT ?", (path, run_id))
+                self._drop_documents_of(path, keep_run=run_id)
             for d in docs:
                 self._insert_document(d, run_id)
             for q in quarantined:
-                self.conn.execute(
-                    "INSERT INTO quarantine(source, record, code, reason, run_id) VALUES (?,?,?,?,?) "
-                    "ON CONFLICT(source, record, code) DO UPDATE SET reason=excluded.reason, run_id=excluded.run_id",
-                    (q.source, q.record, q.code, q.reason, run_id))
+                # not ON CONFLICT: the UNIQUE key treats NULL records (a whole file) as all distinct
+                self.conn.execute("DELETE FROM quarantine WHERE source=? AND record IS ? AND code=?",
+                                  (q.source, q.record, q.code))
+                self.conn.execute("INSERT INTO quarantine(source, record, code, reason, run_id) VALUES (?,?,?,?,?)",
+                                  (q.source, q.record, q.code, q.reason, run_id))
             for path, size, mtime_ns, n_docs, n_bad in inputs:
                 self.conn.execute(
                     "INSERT INTO inputs(path, size, mtime_ns, documents, quarantined, run_id) VALUES (?,?,?,?,?,?) "
@@ -151,6 +161,27 @@ class Store:
                     "documents=excluded.documents, quarantined=excluded.quarantined, run_id=excluded.run_id, "
                     "seen_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
                     (path, size, mtime_ns, n_docs, n_bad, run_id))
+
+    def _drop_documents_of(self, path: str, *, keep_run: int | None) -> None:
+        """Delete what earlier runs stored from a changed input (rows of this run stay).
+
+        Analysis rows go by cascade; reuse links *to* the dropped documents go too, and
+        their fusion blocks are queued so that the corpus stage fuses them again.
+        """
+        c = self.conn
+        ids = [r[0] for r in c.execute("SELECT id FROM documents WHERE path=? AND run_id IS NOT ?", (path, keep_run))]
+        for doc_id in ids:
+            # its own blocks, and those of documents it shared a source group with (their group changes)
+            blocks = [r[0] for r in c.execute(
+                "SELECT DISTINCT f.block FROM events e JOIN fused_events f ON f.id=e.fused_id WHERE e.doc_id IN "
+                "(SELECT ? UNION SELECT doc_id FROM reuses WHERE other_id=? UNION SELECT other_id FROM reuses "
+                "WHERE doc_id=?)", (doc_id, doc_id, doc_id))]
+            if blocks:
+                raw = self.get_state(STALE_BLOCKS_KEY)
+                stale = sorted(set(json.loads(raw) if raw else []) | set(blocks))
+                c.execute("INSERT OR REPLACE INTO state VALUES (?,?)", (STALE_BLOCKS_KEY, _dumps(stale)))
+            c.execute("DELETE FROM reuses WHERE other_id=?", (doc_id,))
+            c.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
     def _insert_document(self, d: Document, run_id: int | None) -> None:
         if self.has_document(d.id):
@@ -174,12 +205,12 @@ class Store:
                         p.lat, p.lon, p.precision) for p in d.places])
         c.executemany("INSERT INTO events(doc_id, id, type, sub_type, date_earliest, date_latest, date_precision, "
                       "date_text, location, admin1, country, iso, lat, lon, geo_precision, actor1, actor2, "
-                      "fatalities, injured, attributed_to, hedged, evidence, spans) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      "fatalities, injured, attributed_to, hedged, evidence, spans, gazetteer_id, date_evidence, "
+                      "date_source, trigger) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                       [_event_row(d, e) for e in d.events])
         c.executemany("INSERT INTO claims(doc_id, id, about, actor, place, when_earliest, when_latest, when_text, "
-                      "low, high, value_text, unit, attributed_to, hedged, evidence, spans) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      "low, high, value_text, unit, attributed_to, hedged, evidence, spans, when_precision, "
+                      "when_evidence, when_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                       [_claim_row(d, cl) for cl in d.claims])
 
     # ---- corpus-level results -------------------------------------------------------------
@@ -187,6 +218,11 @@ class Store:
         """Documents that reuse detection and fusion have not seen yet."""
         rows = self.conn.execute("SELECT rowid FROM documents WHERE corpus_done=0 ORDER BY rowid").fetchall()
         return [self.document_by_rowid(r[0]) for r in rows]
+
+    def stale_blocks(self) -> list[str]:
+        """Fusion blocks to fuse again because documents with mentions there were dropped."""
+        raw = self.get_state(STALE_BLOCKS_KEY)
+        return list(json.loads(raw)) if raw else []
 
     def get_state(self, key: str) -> bytes | None:
         row = self.conn.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
@@ -205,12 +241,13 @@ class Store:
                     other = ids_by_doc.get(r.other, r.other)
                     c.execute("INSERT OR REPLACE INTO reuses VALUES (?,?,?,?,?,?)",
                               (doc_id, other, r.relation, r.share, r.evidence, _dumps(r.passages)))
-                    row = c.execute("SELECT data FROM documents WHERE id=?", (doc_id,)).fetchone()
-                    if row is not None:
-                        data = json.loads(row[0])
+                row = c.execute("SELECT data FROM documents WHERE id=?", (doc_id,)).fetchone()
+                if row is not None and items:   # the document JSON rewritten once, not once per link
+                    data = json.loads(row[0])
+                    for r in items:
                         data["reuses"] = [x for x in data.get("reuses", []) if x.get("other") != r.other]
                         data["reuses"].append(dataclasses.asdict(r))
-                        c.execute("UPDATE documents SET data=? WHERE id=?", (_dumps(data), doc_id))
+                    c.execute("UPDATE documents SET data=? WHERE id=?", (_dumps(data), doc_id))
             for block in touched_blocks:
                 c.execute("UPDATE events SET fused_id=NULL WHERE fused_id IN (SELECT id FROM fused_events WHERE block=?)",
                           (block,))
@@ -222,9 +259,10 @@ class Store:
                            f.date.precision, loc.name, loc.admin1, loc.country, loc.iso, loc.lat, loc.lon,
                            loc.precision, f.actor1, f.actor2, f.fatalities, f.injured, len(f.sources),
                            int(bool(f.hedged)), _dumps(dataclasses.asdict(f))))
-                for m in f.mentions:
-                    c.execute("UPDATE events SET fused_id=? WHERE doc_id=(SELECT id FROM documents WHERE doc=? OR id=? "
-                              "LIMIT 1) AND id=?", (f.id, m.get("doc"), m.get("doc"), m.get("event")))
+                # doc names resolved through the map read above: "doc=? OR id=?" has no index on
+                # doc and scanned the documents table once per mention (quadratic at 10k documents)
+                c.executemany("UPDATE events SET fused_id=? WHERE doc_id=? AND id=?",
+                              [(f.id, ids_by_doc.get(m.get("doc"), m.get("doc")), m.get("event")) for m in f.mentions])
             if replace_series:
                 c.execute("DELETE FROM series")
                 c.execute("UPDATE claims SET series_key=NULL")
@@ -232,9 +270,9 @@ class Store:
                 d = dataclasses.asdict(s) if dataclasses.is_dataclass(s) else dict(s)
                 c.execute("INSERT OR REPLACE INTO series VALUES (?,?,?,?,?,?)",
                           (d["key"], d.get("about"), d.get("actor"), d.get("where"), d.get("unit"), _dumps(d)))
-                for p in d.get("points", []):
-                    c.execute("UPDATE claims SET series_key=? WHERE id=? AND doc_id=(SELECT id FROM documents "
-                              "WHERE doc=? OR id=? LIMIT 1)", (d["key"], p.get("claim"), p.get("doc"), p.get("doc")))
+                c.executemany("UPDATE claims SET series_key=? WHERE id=? AND doc_id=?",
+                              [(d["key"], p.get("claim"), ids_by_doc.get(p.get("doc"), p.get("doc")))
+                               for p in d.get("points", [])])
             if contradictions is not None:
                 c.execute("DELETE FROM contradictions")
                 for i, item in enumerate(contradictions):
@@ -242,6 +280,7 @@ class Store:
                               (item.get("id") or f"X{i + 1}", item.get("kind", "other"), _dumps(item)))
             for k, v in (state or {}).items():
                 c.execute("INSERT OR REPLACE INTO state VALUES (?,?)", (k, v))
+            c.execute("DELETE FROM state WHERE key=?", (STALE_BLOCKS_KEY,))  # the caller fused them again
             c.executemany("UPDATE documents SET corpus_done=1 WHERE id=?", [(i,) for i in done_ids])
 
     # ---- reading ----------------------------------------------------------------------------
@@ -368,30 +407,32 @@ def _event_row(d: Document, e: Event):
     return (d.id, e.id, e.type, e.sub_type, e.date.earliest, e.date.latest, e.date.precision, e.date.text,
             loc.name, loc.admin1, loc.country, loc.iso, loc.lat, loc.lon, loc.precision, e.actor1, e.actor2,
             e.fatalities, e.injured, e.attributed_to, int(bool(e.hedged)), evidence,
-            _dumps([[s.start, s.end] for s in e.spans]))
+            _dumps([[s.start, s.end] for s in e.spans]), loc.gazetteer_id, e.date.evidence, e.date.source, e.trigger)
 
 
 def _claim_row(d: Document, c: Claim):
     evidence = d.text[c.spans[0].start:c.spans[0].end] if c.spans else None
     return (d.id, c.id, c.about, c.actor, c.where, c.when.earliest, c.when.latest, c.when.text,
             c.value.low, c.value.high, c.value.text, c.unit, c.attributed_to, int(bool(c.hedged)), evidence,
-            _dumps([[s.start, s.end] for s in c.spans]))
+            _dumps([[s.start, s.end] for s in c.spans]), c.when.precision, c.when.evidence, c.when.source)
 
 
 def _event_from_row(row) -> Event:
     return Event(id=row["id"], type=row["type"], sub_type=row["sub_type"],
-                 date=DateWindow(row["date_earliest"], row["date_latest"], row["date_precision"], row["date_text"]),
+                 date=DateWindow(row["date_earliest"], row["date_latest"], row["date_precision"], row["date_text"],
+                                 row["date_evidence"], row["date_source"]),
                  location=Location(row["location"], row["admin1"], row["country"], row["iso"], row["lat"],
-                                   row["lon"], row["geo_precision"]),
+                                   row["lon"], row["geo_precision"], row["gazetteer_id"]),
                  actor1=row["actor1"], actor2=row["actor2"], fatalities=row["fatalities"], injured=row["injured"],
                  attributed_to=row["attributed_to"], hedged=bool(row["hedged"]),
-                 spans=[Span(a, b) for a, b in json.loads(row["spans"])])
+                 spans=[Span(a, b) for a, b in json.loads(row["spans"])], trigger=row["trigger"])
 
 
 def _claim_from_row(row) -> Claim:
     from ..model import Value
     return Claim(id=row["id"], about=row["about"], actor=row["actor"], where=row["place"],
-                 when=DateWindow(row["when_earliest"], row["when_latest"], None, row["when_text"]),
+                 when=DateWindow(row["when_earliest"], row["when_latest"], row["when_precision"], row["when_text"],
+                                 row["when_evidence"], row["when_source"]),
                  value=Value(row["low"], row["high"], row["value_text"] or ""), unit=row["unit"],
                  attributed_to=row["attributed_to"], hedged=bool(row["hedged"]),
                  spans=[Span(a, b) for a, b in json.loads(row["spans"])])

@@ -24,7 +24,7 @@ from . import svg
 
 log = logging.getLogger(__name__)
 
-MAX_DEVELOPMENTS = 60
+MAX_DEVELOPMENTS = 30
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -107,7 +107,8 @@ def _reuse_text(links: list[dict], doc: str) -> list[str]:
 def collect(conn, *, filters: Filters = Filters(), outlines: list[dict] | None = None) -> dict:
     """Everything the brief shows, as plain data (the templates only lay it out)."""
     evs, total = records.events(conn, filters)
-    series = _series_in_scope(conn, filters)
+    series = sorted(_series_in_scope(conn, filters),
+                    key=lambda s: (-len(s["points"]), (s.get("about") or "").casefold()))
     scope_docs = {m["doc"] for e in evs for m in e["mentions"]} | {p["doc"] for s in series for p in s["points"]}
     if not filters.active():
         scope_docs |= {r[0] for r in conn.execute("SELECT doc FROM documents")}
@@ -137,9 +138,11 @@ def collect(conn, *, filters: Filters = Filters(), outlines: list[dict] | None =
         for side in (c.get("a") or {}, c.get("b") or {}):
             sides.append(_contradiction_side(conn, side, cites, srcs))
         contradictions.append({**c, "sides": sides})
-    hedged = [{"event": e, "mention": m, "text": describe({**e, **{"fatalities": m["fatalities"],
-                                                                   "injured": m["injured"], "hedged": True,
-                                                                   "attributed_to": m["attributed_to"]}}),
+    # a hedged report is told as that one document tells it: its own toll, its own source
+    hedged = [{"event": e, "mention": m, "text": describe({**e, "fatalities": m["fatalities"], "injured": m["injured"],
+                                                           "actor1": m["actor1"], "hedged": True,
+                                                           "fatalities_reported": [],
+                                                           "attributed_to": m["attributed_to"]}),
                "cite": cites.add(doc=m["doc"], ref=f"event:{m['event']}", evidence=m["evidence"],
                                  source=srcs.get(m["doc"]), kind="event")}
               for e in evs for m in e["mentions"] if m["hedged"]]
@@ -167,7 +170,9 @@ def collect(conn, *, filters: Filters = Filters(), outlines: list[dict] | None =
         "events": evs,
         "map": svg.map_svg(evs, outlines),
         "timeline": svg.timeline_svg(evs),
-        "series": [{"series": s, "svg": svg.estimates_svg(s, uid=f"est{i}")} for i, s in enumerate(series)],
+        "series": [{"series": s, "svg": svg.estimates_svg(s, uid=f"est{i}")}
+                   for i, s in enumerate(series) if len(s["points"]) > 1],
+        "single_figures": [{"series": s, "point": s["points"][0]} for s in series if len(s["points"]) == 1],
         "actors": records.actors(conn, doc_names=sorted(scope_docs)),
         "contradictions": contradictions,
         "hedged": hedged,

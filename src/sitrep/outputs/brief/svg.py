@@ -12,6 +12,7 @@ import json
 import math
 from datetime import date, timedelta
 from importlib import resources as ilr
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -89,6 +90,23 @@ def _fit(points: list[tuple[float, float]]) -> tuple[float, float, float, float]
             min(85.0, lat1 + pad_lat))
 
 
+def _focus(points: list[tuple[float, float]]) -> list[bool]:
+    """Which points the view keeps: all, except far outliers that would shrink the main cluster.
+
+    A point more than max(8 degrees, 4 x the median distance) from the median position is
+    left out of the view (and named in a note), so that one report from Washington does
+    not turn a map of Libya into a map of the Atlantic.
+    """
+    if len(points) < 4:
+        return [True] * len(points)
+    lons, lats = sorted(p[0] for p in points), sorted(p[1] for p in points)
+    mlon, mlat = lons[len(lons) // 2], lats[len(lats) // 2]
+    k = math.cos(math.radians(mlat))
+    dist = [math.hypot((lon - mlon) * k, lat - mlat) for lon, lat in points]
+    limit = max(8.0, 4 * sorted(dist)[len(dist) // 2])
+    return [d <= limit for d in dist]
+
+
 def _ring_path(ring: list[list[float]], view: _View) -> str:
     pts = [view.xy(lon, lat) for lon, lat in ring]
     return "M" + "L".join(f"{_num(x)},{_num(y)}" for x, y in pts) + "Z"
@@ -130,7 +148,10 @@ def map_svg(events: list[dict], outlines: list[dict], *, width: int = 900, heigh
     ``link``: a URL pattern with ``{id}`` to make each point a link (the web app).
     """
     located = [e for e in events if e["location"].get("lat") is not None and e["location"].get("lon") is not None]
-    view = _View(*_fit([(e["location"]["lon"], e["location"]["lat"]) for e in located]), width, height)
+    keep = _focus([(e["location"]["lon"], e["location"]["lat"]) for e in located])
+    outside = [e for e, k in zip(located, keep) if not k]
+    view = _View(*_fit([(e["location"]["lon"], e["location"]["lat"]) for e, k in zip(located, keep) if k]),
+                 width, height)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="sitrep-map" viewBox="0 0 {width} {height}" '
              f'width="100%" role="img" aria-label="Map of events" {FONT}>',
              '<style>.grid{stroke:#b0bec5;stroke-width:.5;stroke-dasharray:2 3}'
@@ -142,26 +163,44 @@ def map_svg(events: list[dict], outlines: list[dict], *, width: int = 900, heigh
             d = "".join(_ring_path(r, view) for r in c["rings"])
             parts.append(f'<path class="land" d="{d}"><title>{escape(c["name"])}</title></path>')
     parts += _graticule(view)
-    labelled = set()
+    labelled: set[str] = set()
+    boxes: list[tuple[float, float, float, float]] = []
     for e in sorted(located, key=lambda e: -radius(e.get("fatalities"))):
+        if e in outside:
+            continue
         x, y = view.xy(e["location"]["lon"], e["location"]["lat"])
         r = radius(e.get("fatalities"))
         tip = _tooltip(e)
         circle = (f'<circle class="ev-mark" data-type="{escape(e["type"])}" cx="{_num(x)}" cy="{_num(y)}" '
                   f'r="{_num(r)}" fill="{type_colour(e["type"])}"><title>{escape(tip)}</title></circle>')
         if link:
-            circle = f'<a href="{escape(link.format(id=e["id"]))}">{circle}</a>'
+            circle = f'<a href="{escape(link.format(id=quote(e["id"], safe="")))}">{circle}</a>'
         parts.append(circle)
         name = e["location"].get("name")
-        if name and name not in labelled and len(labelled) < 30:
-            labelled.add(name)
-            parts.append(_text(x + r + 3, y + 4, name, size=11, weight="600", cls="map-label"))
+        if name and name not in labelled:
+            label = name if len(name) <= 26 else name[:25] + "…"
+            box = (x + r + 2, y - 8, x + r + 4 + 6.6 * len(label), y + 6)
+            if box[2] < width and not any(_overlap(box, b) for b in boxes):
+                labelled.add(name)
+                boxes.append(box)
+                parts.append(_text(x + r + 3, y + 4, label, size=11, weight="600", cls="map-label"))
     parts += _map_legend([e["type"] for e in located], height)
+    if outside:
+        names = sorted({e["location"].get("name") or e["location"].get("country") or "?" for e in outside})
+        note = f"Outside this view: {len(outside)} event(s) in " + "; ".join(names)
+        parts.append(f'<rect x="{width - 8 - min(width - 16, 6 * len(note[:120]) + 12)}" y="8" '
+                     f'width="{min(width - 16, 6 * len(note[:120]) + 12)}" height="20" rx="3" fill="#fff" '
+                     'fill-opacity=".9"/>')
+        parts.append(_text(width - 14, 22, note[:120], size=11, anchor="end", cls="map-outside"))
     if not located:
         parts.append(_text(width / 2, height / 2, "No event has coordinates in this selection.", size=14,
                            anchor="middle"))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
 
 
 def _tooltip(e: dict) -> str:
@@ -268,8 +307,10 @@ def timeline_svg(events: list[dict], *, width: int = 900, link: str | None = Non
         y = top + i * row_h
         if i % 2 == 0:
             parts.append(f'<rect x="0" y="{y}" width="{width}" height="{row_h}" fill="#f5f7f8"/>')
-        label = f"{w[0].isoformat()}  {e['sub_type']} · {e['location'].get('name') or e['location'].get('country') or '?'}"
-        parts.append(_text(6, y + 14, label[:52], size=11))
+        sub = e.get("sub_type") or e.get("type") or "event"
+        sub = sub if len(sub) <= 22 else sub[:21] + "…"
+        place = e["location"].get("name") or e["location"].get("country") or "?"
+        parts.append(_text(6, y + 14, f"{w[0].isoformat()}  {sub} · {place}"[:50], size=11))
         colour, tip = type_colour(e["type"]), escape(_tooltip(e))
         if w[1] > w[0]:
             xa, xb = x(w[0]), x(w[1] + timedelta(days=1))
@@ -281,7 +322,7 @@ def timeline_svg(events: list[dict], *, width: int = 900, link: str | None = Non
                     f'cx="{_num(x(w[0]) + (x1 - x0) / span / 2)}" cy="{y + row_h / 2}" r="5.5" fill="{colour}">'
                     f'<title>{tip}</title></circle>')
         if link:
-            mark = f'<a href="{escape(link.format(id=e["id"]))}">{mark}</a>'
+            mark = f'<a href="{escape(link.format(id=quote(e["id"], safe="")))}">{mark}</a>'
         parts.append(mark)
     note = f"{undated} undated event(s) not shown. " if undated else ""
     parts.append(_text(6, height - 14, note + "Bars: date windows; dots: single days.", size=10, fill="#546e7a"))
@@ -292,10 +333,13 @@ def timeline_svg(events: list[dict], *, width: int = 900, link: str | None = Non
 # ---- estimates ---------------------------------------------------------------------------
 
 def _nice_max(v: float) -> float:
+    """An axis top that splits into four round steps (1, 2, 2.5 or 5 times a power of ten)."""
     if v <= 0:
-        return 10.0
-    mag = 10 ** math.floor(math.log10(v))
-    return next(m * mag for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * mag >= v)
+        return 4.0
+    raw = v / 4
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    return 4 * step
 
 
 def _when(p: dict) -> date | None:
@@ -318,8 +362,7 @@ def estimates_svg(series: dict, *, width: int = 900, height: int = 220, uid: str
     pts = [p for p in series.get("points", []) if p.get("low") is not None or p.get("high") is not None]
     left, right, top, bottom = 70, 20, 18, 46
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="sitrep-estimates" viewBox="0 0 {width} {height}" '
-             f'width="100%" role="img" aria-label="Estimates" {FONT}>',
-]
+             f'width="100%" role="img" aria-label="Estimates" {FONT}>']
     if not pts:
         parts.append(_text(width / 2, height / 2, "No figure in this series.", anchor="middle"))
         parts.append("</svg>")
@@ -379,7 +422,10 @@ def _range_mark(p: dict, cx: float, y, top: float, colour: str, uid: str) -> str
     tip = escape(f"{p.get('text') or ''} ({p.get('outlet') or p.get('doc') or ''})")
     label = escape(p.get("text") or "")
     g = f'<g class="est-point" style="color:{colour}"><title>{tip}</title>'
-    if lo is not None and hi is not None:
+    if lo is not None and hi is not None and y(lo) - y(hi) < 4:     # a point figure: a dot
+        body = (f'<circle class="est-range est-point" cx="{_num(cx)}" cy="{_num(y(hi))}" r="5" fill="{colour}"/>')
+        text_y = y(hi) - 8
+    elif lo is not None and hi is not None:
         ya, yb = y(hi), y(lo)
         h = max(3.0, yb - ya)
         y_top = ya if yb - ya >= 3 else (ya + yb) / 2 - 1.5     # a point estimate: a short bar
