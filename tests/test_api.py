@@ -10,6 +10,7 @@ import sitrep
 from sitrep.errors import SitrepError
 from sitrep.model import Event
 from sitrep.pipeline import stage
+from sitrep.settings import Settings
 from sitrep.store import Store
 
 # The top-level fields of the document JSON in DESIGN.md (the export adds fields, never renames these).
@@ -187,3 +188,27 @@ def test_analyse_paths_without_a_database(samples_dir, res, tmp_path):
     assert all(d.spacy is None for d in docs)              # the spaCy Doc never leaves the stage run
     assert any(d.reuses for d in docs)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_run_resumes_where_it_stopped(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    places = ["Gao", "Mopti", "Kidal", "Timbuktu", "Menaka"]
+    for i, place in enumerate(places):
+        (folder / f"report_{i}.txt").write_text(f"Militants attacked an army post near {place} on day {i}, "
+                                                f"officials said.\n", encoding="utf-8")
+    db = tmp_path / "resume.db"
+
+    def interrupt(what, n):
+        raise KeyboardInterrupt   # the user presses Ctrl-C once the first batch is stored
+
+    with pytest.raises(KeyboardInterrupt):
+        sitrep.run([str(folder)], db=str(db), workers=1, stages=("clean",), settings=Settings(batch_size=2),
+                   on_progress=interrupt)
+    with Store(db, readonly=True) as s:
+        assert s.stats()["documents"] == 2      # the batch written before the interruption stays
+    resumed = sitrep.run([str(folder)], db=str(db), workers=1, stages=("clean",), settings=Settings(batch_size=2))
+    assert resumed.documents_new == 3 and resumed.exit_code == 0
+    with Store(db, readonly=True) as s:
+        assert sorted(d.doc for d in s.documents()) == [f"report_{i}" for i in range(5)]
+        assert s.stats()["inputs"] == 5

@@ -201,3 +201,15 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     advance("documents", 3)
     assert bar.tasks[0].completed == 3
     assert run_cmd._progress(True) == (None, None)       # --quiet: never a bar
+
+
+def test_standard_input_is_one_document(tmp_path):
+    text = "Gunmen killed four fishermen on Lake Chad near Baga on Sunday, a local official said.\n"
+    db = tmp_path / "stdin.db"
+    first = runner.invoke(app, ["ingest", "-", "--db", str(db), "--workers", "1"], input=text)
+    assert first.exit_code == 0, first.output
+    assert "1 new documents" in first.stdout
+    again = runner.invoke(app, ["ingest", "-", "--db", str(db), "--workers", "1"], input=text)
+    assert "0 new documents (1 already stored" in again.stdout
+    exported = [json.loads(x) for x in sitrep_cli("export", "--db", db).stdout.splitlines()]
+    assert [d["text"] for d in exported] == [text] and exported[0]["form"] == "stdin"

@@ -151,4 +151,6 @@ def test_reuse_groups_changed_by_new_or_changed_files_match_a_rebuild(tmp_path, 
     (folder / "a_copy.txt").write_text(ADEN, encoding="utf-8")          # the copy becomes another story
     sitrep.run([str(folder)], db=str(db), workers=1, resources=res)
     assert reuse_view(db) == set()
+    with Store(db, readonly=True) as s:
+        assert all(d.reuses == [] for d in s.documents())     # nor in the exported document JSON
     same_as_rebuild("changed")

@@ -125,7 +125,8 @@ def run(inputs: Iterable[str], *, db: str = "sitrep.db", workers: int | None = N
     t0 = time.perf_counter()
     summary = RunSummary(inputs=inputs, db=db)
     if workers is not None and workers < 0:
-        raise SitrepError("E112", option="--workers", reason=f"{workers} is negative; give 1 or more, or 0 for all cores")
+        raise SitrepError("E112", option="--workers",
+                          reason=f"{workers} is negative; give 1 or more, or 0 for all cores")
     build(stages)   # an unknown stage or a bad order fails before any file is touched
     changed: set[str] = set()   # inputs read by an earlier run that differ now
 
@@ -200,7 +201,8 @@ def _write(store, docs: list[Document], bad: list[Quarantined], **kwargs) -> tup
             store.write_batch([d], replace_paths=kwargs.get("replace_paths", ()), run_id=kwargs.get("run_id"))
             kept.append(d)
         except (sqlite3.Error, TypeError, ValueError) as exc:
-            unstorable.append(quarantine(d.source or d.doc, "E303", record=d.doc, reason=f"{type(exc).__name__}: {exc}"))
+            unstorable.append(quarantine(d.path or d.source or d.doc, "E303", record=d.doc,
+                                         reason=f"{type(exc).__name__}: {exc}"))
     store.write_batch([], bad + unstorable, **kwargs)
     return kept, unstorable
 

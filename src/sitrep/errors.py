@@ -47,7 +47,7 @@ class Errors:
     # stage failures (3xx)
     E301 = "stage {stage!r} failed on this document: {reason}"
     E302 = "document language is {lang!r}: stored and flagged, not analysed as English"
-    E303 = "the analysed document could not be stored ({reason}); a stage wrote a value of the wrong type: please report it with the file"
+    E303 = "the analysed document could not be stored ({reason}): a stage made a record the database refuses; please report it with the file"
 
 
 class SitrepError(Exception):

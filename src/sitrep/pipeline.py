@@ -125,7 +125,7 @@ class Pipeline:
                         st.func([d], res=res)
                     except Exception as exc:  # noqa: BLE001 - becomes the quarantine reason
                         failed.add(id(d))
-                        dropped.append(quarantine(d.source or d.doc, "E301", record=d.doc,
+                        dropped.append(quarantine(d.path or d.source or d.doc, "E301", record=d.doc,
                                                   stage=st.name, reason=f"{type(exc).__name__}: {exc}"))
                 docs = [d for d in docs if id(d) not in failed]
             self.timings[st.name] = self.timings.get(st.name, 0.0) + time.perf_counter() - t0

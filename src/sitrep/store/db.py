@@ -180,8 +180,21 @@ class Store:
                 raw = self.get_state(STALE_BLOCKS_KEY)
                 stale = sorted(set(json.loads(raw) if raw else []) | set(blocks))
                 c.execute("INSERT OR REPLACE INTO state VALUES (?,?)", (STALE_BLOCKS_KEY, _dumps(stale)))
-            c.execute("DELETE FROM reuses WHERE other_id=?", (doc_id,))
+            self._unlink_reuses_to(doc_id)
             c.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+
+    def _unlink_reuses_to(self, doc_id: str) -> None:
+        """Remove links to a document that goes, from the rows and the copiers' document JSON."""
+        c = self.conn
+        name = c.execute("SELECT doc FROM documents WHERE id=?", (doc_id,)).fetchone()[0]
+        for (copier,) in c.execute("SELECT doc_id FROM reuses WHERE other_id=?", (doc_id,)).fetchall():
+            row = c.execute("SELECT data FROM documents WHERE id=?", (copier,)).fetchone()
+            if row is None:
+                continue
+            data = json.loads(row[0])
+            data["reuses"] = [r for r in data.get("reuses", []) if r.get("other") not in (name, doc_id)]
+            c.execute("UPDATE documents SET data=? WHERE id=?", (_dumps(data), copier))
+        c.execute("DELETE FROM reuses WHERE other_id=?", (doc_id,))
 
     def _insert_document(self, d: Document, run_id: int | None) -> None:
         if self.has_document(d.id):
