@@ -154,3 +154,19 @@ def test_reuse_groups_changed_by_new_or_changed_files_match_a_rebuild(tmp_path, 
     with Store(db, readonly=True) as s:
         assert all(d.reuses == [] for d in s.documents())     # nor in the exported document JSON
     same_as_rebuild("changed")
+
+
+def test_inputs_with_one_base_name_stay_apart(tmp_path, res):
+    for sub, text in (("monday", KHARKIV), ("tuesday", MOGADISHU)):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "story.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "names.db"
+    sitrep.run([str(tmp_path / "monday")], db=str(db), workers=1, resources=res)
+    sitrep.run([str(tmp_path / "tuesday")], db=str(db), workers=1, resources=res)
+    with Store(db, readonly=True) as s:
+        docs = {d.doc: d.text for d in s.documents()}
+        fused_docs = {m["doc"] for f in s.fused_events() for m in f.mentions}
+    assert len(docs) == 2 and docs["story"] == KHARKIV
+    (other,) = set(docs) - {"story"}
+    assert other.startswith("story-") and docs[other] == MOGADISHU
+    assert fused_docs == set(docs)          # each document's events fused under its own name

@@ -182,3 +182,83 @@ def test_odd_text_never_raises(nlp, rules, text):
 def test_without_parse_no_events(rules):
     doc = Document(id="t", doc="t", text="Gunmen killed five people.")
     assert ev.extract_events(doc, rules=rules) == []
+
+
+# ---------------------------------------------------------------- whole pipeline (entities, places, times)
+
+def analysed(res, tmp_path, text: str):
+    """The document after the full pipeline, with real entities, places and times."""
+    import sitrep
+    path = tmp_path / "story.txt"
+    path.write_text(text, encoding="utf-8")
+    return sitrep.api.analyse_paths([str(path)], resources=res)[0]
+
+
+def entity_name_of(doc, surface: str) -> str:
+    m = next(m for m in doc.mentions if m.text == surface and m.entity)
+    return doc.entity_name(m.entity)
+
+
+def test_definite_generic_subject_refers_back_to_the_named_group(res, tmp_path):
+    doc = analysed(res, tmp_path, "Boko Haram fighters raided the town of Dikwa on Monday. "
+                                  "The group abducted 30 women from a camp near Gubio on Tuesday.")
+    abd = [e for e in doc.events if e.sub_type == "Abduction/forced disappearance"]
+    assert len(abd) == 1
+    assert abd[0].actor1 == entity_name_of(doc, "Boko Haram")
+
+
+def test_incident_listed_under_a_campaign_takes_its_subject(res, tmp_path):
+    doc = analysed(res, tmp_path, "Taliban insurgents have staged several attacks this month, "
+                                  "including a roadside bombing in Kandahar.")
+    ied = [e for e in doc.events if e.sub_type == "Remote explosive/landmine/IED"]
+    assert len(ied) == 1
+    assert ied[0].actor1 == entity_name_of(doc, "Taliban")
+
+
+def test_actor_named_as_modifier_of_the_weapon(res, tmp_path):
+    doc = analysed(res, tmp_path, "Houthi drone attacks hit the port of Aden on Monday, officials said.")
+    air = [e for e in doc.events if e.sub_type == "Air/drone strike"]
+    assert len(air) == 1
+    assert air[0].actor1 == entity_name_of(doc, "Houthi")
+
+
+def test_place_inside_a_group_name_is_not_the_scene(res, tmp_path):
+    doc = analysed(res, tmp_path, "Militants loyal to the Islamic State in Iraq and Syria took control "
+                                  "of the town of Palma in Mozambique.")
+    assert doc.events
+    assert not {"Iraq", "Syria"} & {e.location.country for e in doc.events}
+
+
+def test_demonym_of_the_target_gives_the_country(res, tmp_path):
+    doc = analysed(res, tmp_path, "In May, gunmen attacked a Malian army post, killing 11 soldiers.")
+    assert len(doc.events) == 1
+    e = doc.events[0]
+    assert (e.location.country, e.location.precision, e.fatalities) == ("Mali", "country", 11)
+
+
+def test_killings_do_not_count_in_the_abduction_of_the_same_raid(res, tmp_path):
+    doc = analysed(res, tmp_path, "Bandits killed eight villagers and kidnapped 30 others in Zamfara state on Saturday.")
+    by_sub = {e.sub_type: e for e in doc.events}
+    assert by_sub["Attack"].fatalities == 8
+    assert by_sub["Abduction/forced disappearance"].fatalities is None
+
+
+def test_headline_and_body_tell_one_attack(res, tmp_path):
+    text = ("Gunmen kill 9 in attack on Burkina village\n\n"
+            "Suspected jihadists killed nine civilians in an attack on the village of Seytenga "
+            "in northern Burkina Faso on Sunday, local sources said.\n")
+    doc = analysed(res, tmp_path, text)
+    attacks = [e for e in doc.events if e.sub_type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].fatalities == 9
+    body = text.index("Suspected")
+    assert any(s.start <= body < s.end for s in attacks[0].spans)
+
+
+def test_elaboration_with_referring_subject_joins_the_event(res, tmp_path):
+    text = ("Jihadists killed 15 people in an attack on a market in Menaka on Friday. "
+            "The attackers opened fire on traders before fleeing on motorbikes.")
+    doc = analysed(res, tmp_path, text)
+    attacks = [e for e in doc.events if e.sub_type == "Attack"]
+    assert len(attacks) == 1
+    assert len(attacks[0].spans) == 2

@@ -55,10 +55,11 @@ class RunSummary:
 
 
 def _stream(items: Iterable[Document | Quarantined], *, summary: RunSummary, is_stored: Callable[[str], bool],
-            batch_size: int, meta: deque) -> Iterator[list[Document]]:
+            name_taken: Callable[[Document], bool], batch_size: int, meta: deque) -> Iterator[list[Document]]:
     """Group ingested documents into batches; note per batch its quarantines and finished inputs."""
     from .ingest import fingerprint
     seen: set[str] = set()
+    names: dict[str, str] = {}   # doc name -> document id, in this run
     batch: list[Document] = []
     bad: list[Quarantined] = []
     done_inputs: list[tuple] = []
@@ -98,6 +99,11 @@ def _stream(items: Iterable[Document | Quarantined], *, summary: RunSummary, is_
             summary.documents_duplicate += 1
             continue
         seen.add(item.id)
+        if names.get(item.doc, item.id) != item.id or name_taken(item):
+            # two inputs with one base name (news/a/story.txt, news/b/story.txt): names key the
+            # cross-document links, so the later one gets its id appended
+            item.doc = f"{item.doc}-{item.id[:8]}"
+        names[item.doc] = item.id
         batch.append(item)
         if len(batch) >= batch_size:
             yield flush()
@@ -148,7 +154,8 @@ def run(inputs: Iterable[str], *, db: str = "sitrep.db", workers: int | None = N
         store.migrate()
         run_id = store.start_run({"inputs": inputs, "stages": list(stages)})
         meta: deque = deque()
-        batches = _stream(items, summary=summary, is_stored=is_stored, batch_size=settings.batch_size, meta=meta)
+        batches = _stream(items, summary=summary, is_stored=is_stored, batch_size=settings.batch_size, meta=meta,
+                          name_taken=lambda d: store.doc_name_taken(d.doc, doc_id=d.id, path=d.path))
         for docs, dropped in process(batches, names=stages, settings=settings, resources=resources,
                                      workers=workers or default_workers(), timings=summary.timings):
             bad, done_inputs = meta.popleft()

@@ -24,13 +24,21 @@ def load_pipeline(name: str):
     return nlp
 
 
-@stage("nlp", reads=("text", "boilerplate", "comments_start"), writes=("spacy", "sentences"))
+TRUNCATED_FLAG = "analysed-first-chars:{limit}"
+
+
+@stage("nlp", reads=("text", "boilerplate", "comments_start"), writes=("spacy", "sentences", "flags"))
 def analyse(docs, *, res):
     nlp = res.nlp
     limit = res.settings.max_doc_chars
     if nlp.max_length < limit + 1:
         nlp.max_length = limit + 1
     texts = [d.article_text()[:limit] for d in docs]
+    flag = TRUNCATED_FLAG.format(limit=limit)
+    for d in docs:  # say so when only the head of a huge text is analysed (idempotent)
+        d.flags = [f for f in d.flags if not f.startswith("analysed-first-chars:")]
+        if len(d.text) > limit:
+            d.flags.append(flag)
     for d, sdoc in zip(docs, nlp.pipe(texts, batch_size=32)):
         d.spacy = sdoc
         d.sentences = [Span(s.start_char, s.end_char) for s in sdoc.sents if s.text.strip()]

@@ -79,8 +79,14 @@ def context_for(doc) -> Context:
     sdoc = getattr(doc, "spacy", None)
     if sdoc is None:
         return Context()
-    sents = list(sdoc.sents)
-    return Context(sents, [s.start for s in sents], speakers_by_sentence(doc, sents=sents), sdoc.text)
+    # Callers that ask span by span without passing a context would rebuild it every time
+    # (quadratic on long documents): keep it on the spaCy Doc, which dies with the batch.
+    ctx = sdoc.user_data.get("sitrep.attribution_context")
+    if ctx is None:
+        sents = list(sdoc.sents)
+        ctx = Context(sents, [s.start for s in sents], speakers_by_sentence(doc, sents=sents), sdoc.text)
+        sdoc.user_data["sitrep.attribution_context"] = ctx
+    return ctx
 
 
 # ---- hedges --------------------------------------------------------------------------------

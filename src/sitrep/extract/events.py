@@ -121,7 +121,8 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
 class Helpers:
     """The normalize/extract helpers this stage uses, each with a fallback when absent."""
 
-    def __init__(self):
+    def __init__(self, *, gazetteer=None):
+        self.gazetteer = gazetteer       # demonyms -> countries ("an Egyptian border post")
         self.location_for = _optional("sitrep.normalize.places", "location_for")
         self.window_for = _optional("sitrep.normalize.times", "window_for")
         self.canonical_actor = _optional("sitrep.normalize.actors", "canonical_actor")
@@ -143,7 +144,7 @@ def _optional(module: str, name: str):
 @stage("events", reads=("spacy", "mentions", "entities", "places", "times"), writes=("events",))
 def events(docs, *, res):
     rules = res.get("event_rules", load_rules)
-    helpers = res.get("event_helpers", Helpers)
+    helpers = res.get("event_helpers", lambda: Helpers(gazetteer=res.gazetteer))
     for doc in docs:
         doc.events = extract_events(doc, rules=rules, helpers=helpers)
 
@@ -166,6 +167,8 @@ class Candidate:
     places: list = field(default_factory=list)   # split targets: Place records
     absorbed: bool = False
     pronoun_actor: bool = False      # "they struck ...": continues the previous sentence's event
+    anaphoric_actor: bool = False    # "the attackers ...", "they ...": an actor told before
+    own_place: bool = False          # the sentence names a place of its own
 
 
 def extract_events(doc: Document, *, rules: Rules, helpers: Helpers | None = None) -> list[Event]:
@@ -185,11 +188,15 @@ def extract_events(doc: Document, *, rules: Rules, helpers: Helpers | None = Non
         per_sentence.append(cands)
     attach_toll_sentences(per_sentence)
     out: list[Event] = []
+    meta: dict[int, Candidate] = {}
     for cands in per_sentence:
         for c in cands:
             if not c.absorbed:
-                out.extend(to_events(doc, c, helpers=helpers))
-    out = merge_restatements(out)
+                for e in to_events(doc, c, helpers=helpers):
+                    meta[id(e)] = c
+                    out.append(e)
+    headline_end = headline_end_of(doc.article_text())
+    out = merge_restatements(out, meta=meta, headline_end=headline_end)
     out.sort(key=lambda e: (e.spans[0].start if e.spans else 0))
     for i, ev in enumerate(out, 1):
         ev.id = f"V{i}"
@@ -207,8 +214,8 @@ def match_triggers(sent, rules: Rules) -> list[tuple[tuple, str]]:
     toks = list(sent)
     found = []
     for i, tok in enumerate(toks):
-        if tok.lower_ in rules.lex["never"]:
-            continue
+        if tok.lower_ in rules.lex["never"] or tok.ent_type_ in ("DATE", "TIME"):
+            continue         # "March 12" is a date, not a march
         for key in {lemma(tok), tok.lower_}:
             for words, fam in rules.phrases.get(key, ()):
                 n = len(words)
@@ -283,8 +290,11 @@ def is_irrealis(head, rules: Rules) -> bool:
                 return True
         if t is not head and lemma(t) in rules.lex["irrealis_heads"]:
             return True
-        if t.lower_ in ("to",) and t.dep_ == "aux":
-            continue
+        if any(ch.dep_ == "prep" and ch.lower_ == "in" and any(
+                g.dep_ == "pobj" and lemma(g) in ("case", "event") for g in ch.children) for ch in t.children):
+            return True      # "in case of an attack, troops would ...": a contingency
+    if any(ch.dep_ in ("amod", "compound") and in_lex(ch, rules.lex["irrealis_modifiers"]) for ch in head.children):
+        return True          # "a possible offensive", "planned strikes"
     # "plans to attack", "ready to strike": infinitive under a noun/adjective of intent
     if verb.dep_ in ("xcomp", "acl") and lemma(verb.head) in rules.lex["irrealis_heads"]:
         return True
@@ -349,6 +359,10 @@ def near_words(head, words, *, window: int = 3) -> bool:
 
 def subject_of(head):
     """The acting side: subject of the clause, agent of a passive, 'by' phrase or possessor."""
+    listing = _listed_under(head)
+    if listing is not None:
+        # "carried out attacks, including a car bombing": the list's owner has the subject
+        return subject_of(listing)
     verb = clause_verb(head)
     for t in (head, verb):
         for ch in t.children:
@@ -358,6 +372,10 @@ def subject_of(head):
                     return objs[0]
             if ch.dep_ == "poss" and t is head and head.pos_ != "VERB":
                 return ch
+            if ch.dep_ == "prep" and ch.lower_ == "by" and t is head and head.pos_ == "NOUN":
+                objs = [g for g in ch.children if g.dep_ == "pobj"]   # "an attack by ISWAP"
+                if objs:
+                    return objs[0]
     if head.pos_ == "VERB" or _under_light_verb(head, verb):
         for ch in verb.children:
             if ch.dep_ in ("nsubj",):
@@ -381,10 +399,22 @@ def subject_of(head):
     return None
 
 
+def _listed_under(head):
+    """The noun a trigger is listed under ('attacks, including a bombing'), else None."""
+    if head.dep_ == "pobj" and head.head.lower_ in ("including", "like", "as") and head.head.head.i != head.head.i:
+        owner = head.head.head
+        if owner.lower_ == "such":
+            owner = owner.head
+        return owner if owner.pos_ in ("NOUN", "PROPN") else None
+    return None
+
+
 def _under_light_verb(head, verb) -> bool:
     """'ISIS carried out an attack': the noun's event is done by the verb's subject."""
     if head.i == verb.i:
         return True
+    if head.dep_ == "prep" and head.head.i == verb.i:
+        return True          # "(the militants) are in control of ...": a phrase of the verb
     if head.dep_ == "dobj" and head.head.i == verb.i:
         return lemma(verb) in LIGHT_VERBS_DEFAULT
     if head.dep_ == "pobj" and head.head.head.i == verb.i and lemma(verb) in ("responsible", "behind", "be"):
@@ -515,36 +545,103 @@ def phrase_text(tok) -> str:
     return tok.doc[start:tok.i + 1].text
 
 
-def actor_name(tok, doc: Document, helpers: Helpers) -> str | None:
-    """Canonical actor name for an argument token: entity name, else short phrase text."""
-    if tok is None or tok.pos_ == "PRON":
+def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = None) -> str | None:
+    """Canonical actor name for an argument token: entity name, else short phrase text.
+
+    Pronouns and definite generic nouns ("the group", "the militants") are resolved to the
+    nearest armed actor (or person, for he/she) named shortly before: news prose names an
+    actor once and then refers back to it.
+    """
+    if tok is None:
         return None
-    # "gunmen suspected of being part of X": X is the actor
+    if tok.pos_ == "PRON":
+        return refer_back(tok, doc, helpers, person=tok.lower_ in ("he", "she", "him", "her"))
+    if _is_generic(tok, doc, rules):
+        return refer_back(tok, doc, helpers) or phrase_text(tok)
+    # "gunmen suspected of being part of X", "fighters loyal to X": X is the actor
     for ch in tok.children:
-        if ch.dep_ in ("acl", "relcl") and lemma(ch) in ("suspect", "believe", "link", "loyal", "affiliate"):
+        if (ch.dep_ in ("acl", "relcl", "amod") and lemma(ch) in AFFILIATION_WORDS) or (
+                ch.dep_ == "prep" and ch.lower_ in ("loyal", "linked", "affiliated")):
             for g in ch.subtree:
-                name = mention_name(g, doc, helpers)
+                name = mention_name(g, doc, helpers, places=False)
                 if name:
                     return name
+    if rules is not None and in_lex(tok, rules.lex["unit"]) and not _mention_at(tok, doc):
+        # "the Kandahar wing of the movement": the unit is named by its whole phrase
+        return unit_phrase(tok)
     span_tokens = list(tok.subtree) if tok.pos_ == "PROPN" else [tok] + [c for c in tok.lefts]
-    for t in [tok] + span_tokens:
-        name = mention_name(t, doc, helpers)
-        if name:
-            return name
+    for places in (False, True):
+        # an armed group, agency or person in the phrase names the actor better than a
+        # place modifying it ("Kano police"); a place heading the phrase ("Russia") is one
+        if places and any(t.i != tok.i and mention_name(t, doc, helpers, places=True)
+                          for t in span_tokens):
+            break
+        for t in [tok] + span_tokens:
+            name = mention_name(t, doc, helpers, places=places)
+            if name:
+                return name
     # "X of Y" ("fighters of al-Shabaab"): the owner names the actor
     for ch in tok.children:
         if ch.dep_ == "prep" and ch.lower_ in ("of", "from", "loyal"):
             for g in ch.subtree:
-                name = mention_name(g, doc, helpers)
+                name = mention_name(g, doc, helpers, places=False)
                 if name:
                     return name
     text = phrase_text(tok)
     return text if len(text) <= 60 else tok.text
 
 
-def mention_name(tok, doc: Document, helpers: Helpers) -> str | None:
+AFFILIATION_WORDS = frozenset({"suspect", "believe", "link", "loyal", "affiliate", "allied", "ally",
+                               "tie", "connect", "belong"})
+ACTOR_LABELS = ("ARMED_GROUP", "GOV_BODY", "ORG", "PERSON")
+
+
+def _mention_at(tok, doc: Document):
+    return next((m for m in doc.mentions if m.start <= tok.idx < m.end), None)
+
+
+def _is_generic(tok, doc: Document, rules: Rules | None) -> bool:
+    """'the group', 'the militants', 'these fighters': a definite noun naming no one."""
+    if rules is None or tok.pos_ != "NOUN" or _mention_at(tok, doc) is not None:
+        return False
+    if not in_lex(tok, rules.lex["generic_actor"]):
+        return False
+    if any(c.dep_ in ("compound", "poss") or c.ent_type_ for c in tok.children):
+        return False
+    if any(c.dep_ == "prep" and c.lower_ in ("of", "from") for c in tok.children):
+        return False
+    return any(c.dep_ == "det" and c.lower_ in ("the", "these", "those", "this", "that")
+               for c in tok.children)
+
+
+def refer_back(tok, doc: Document, helpers: Helpers, *, person: bool = False,
+               reach: int = 600) -> str | None:
+    """The nearest actor named before ``tok`` within ``reach`` characters (or None)."""
+    labels = ("PERSON",) if person else ("ARMED_GROUP", "GOV_BODY")
+    before = [m for m in doc.mentions if m.label in labels and m.end <= tok.idx
+              and tok.idx - m.end <= reach and m.entity]
+    if not before:
+        return None
+    m = max(before, key=lambda m: m.start)
+    return doc.entity_name(m.entity)
+
+
+def unit_phrase(tok) -> str:
+    """'Derna wing of the movement' without determiners or clauses after it."""
+    left = min([tok.i] + [c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")])
+    right = tok.i
+    for ch in tok.rights:
+        if ch.dep_ == "prep" and ch.lower_ in ("of", "in"):
+            right = max(right, ch.right_edge.i)
+            break
+    text = tok.doc[left:right + 1].text
+    return text if len(text) <= 80 else tok.doc[left:tok.i + 1].text
+
+
+def mention_name(tok, doc: Document, helpers: Helpers, *, places: bool = True) -> str | None:
+    labels = ACTOR_LABELS + (("GPE",) if places else ())
     for m in doc.mentions:
-        if m.start <= tok.idx < m.end and m.label in ("ARMED_GROUP", "GOV_BODY", "ORG", "PERSON", "GPE"):
+        if m.start <= tok.idx < m.end and m.label in labels:
             if helpers.canonical_actor is not None:
                 ent = helpers.canonical_actor(doc, m.start, m.end, max_distance=0)
                 if ent is not None:
@@ -568,7 +665,7 @@ def sentence_candidates(doc: Document, sent, *, rules: Rules) -> list[Candidate]
         if trig.strength != "strong":
             if not conflict_context(doc, sent, rules, skip=frozenset(t.i for t in span)):
                 continue
-        if is_anaphoric(head, trig) or is_question(head):
+        if is_anaphoric(head, trig) or is_question(head) or is_habitual_description(head):
             continue
         cand = classify(doc, trig, head, span, sent, rules=rules)
         if cand is not None:
@@ -583,6 +680,14 @@ def is_anaphoric(head, trig: Trigger) -> bool:
     dets = {c.lower_ for c in head.children if c.dep_ == "det"}
     own = any(c.dep_ in ("prep", "compound", "amod", "nummod") for c in head.children)
     return bool(dets & {"the", "these", "those", "such"}) and not own
+
+
+def is_habitual_description(head) -> bool:
+    """'a militia that fights alongside the army': a simple-present relative clause
+    describes what someone is, not something that happened."""
+    if head.pos_ != "VERB" or head.dep_ not in ("relcl", "acl") or head.tag_ not in ("VBZ", "VBP"):
+        return False
+    return not any(c.dep_ in ("aux", "auxpass") for c in head.children)
 
 
 def is_question(head) -> bool:
@@ -646,6 +751,9 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
             type_, sub = "Battles", "Armed clash"
         elif trig.family == "attack" and cls == "place":
             type_, sub = "Battles", "Armed clash"
+    if trig.family in ("kill", "die", "attack") and subj is not None and type_ != "Battles" \
+            and (in_lex(subj, rules.lex["conflict_subjects"]) or has_phrase([subj], rules.lex["conflict_subjects"])):
+        type_, sub = "Battles", "Armed clash"   # "the insurgency has killed 40,000 people"
     for mod in rules.modifiers:
         if trig.family not in mod.families or mod.priority < prio - 10:
             continue
@@ -814,8 +922,12 @@ def fill_arguments(doc: Document, c: Candidate, *, rules: Rules, helpers: Helper
         subj = None          # "14 wounded": a count, not an actor
     if subj is not None and subj.pos_ == "PRON" and subj.lower_ in ("they", "it", "he", "she"):
         c.pronoun_actor = True
+    c.anaphoric_actor = subj is not None and (subj.pos_ == "PRON" or _is_generic(subj, doc, rules))
+    c.own_place = bool(sentence_places(doc, c.sent))
+    if subj is None:
+        subj = nominal_actor(c, doc, rules)
     if subj is not None and token_class(subj, doc, rules) != "place" and not _is_weapon(subj, rules):
-        c.actor1 = actor_name(subj, doc, helpers)
+        c.actor1 = actor_name(subj, doc, helpers, rules=rules)
         others = [t for t in subj.conjuncts if t.i > subj.i]
         if others and obj is None:
             obj = others[0]  # "the army and the rebels clashed / signed a truce"
@@ -823,16 +935,40 @@ def fill_arguments(doc: Document, c: Candidate, *, rules: Rules, helpers: Helper
         obj = None
     if obj is not None and token_class(obj, doc, rules) in ("armed", "civilian") and not (
             c.trigger.territory or c.trigger.group_subject):
-        c.actor2 = actor_name(obj, doc, helpers)
+        c.actor2 = actor_name(obj, doc, helpers, rules=rules)
     elif c.type == "Violence against civilians" and c.sub_type != "Abduction/forced disappearance":
         vs = [v for v in victims(c.head) if token_class(v, doc, rules) == "civilian" and not v.like_num]
         if vs:
-            c.actor2 = actor_name(vs[0], doc, helpers)
+            c.actor2 = actor_name(vs[0], doc, helpers, rules=rules)
     if c.actor1 and c.actor2 and c.actor1 == c.actor2:
         c.actor2 = None
-    c.fatalities, c.injured = casualties(doc, c.sent, rules=rules, helpers=helpers)
+    non_lethal = c.type == "Strategic developments" or c.sub_type == "Abduction/forced disappearance"
+    c.fatalities, c.injured = casualties(doc, c.sent, rules=rules, helpers=helpers,
+                                         linked_to=c.head if non_lethal else None)
     c.hedged = is_hedged(doc, c, helpers=helpers)
     c.spans = [Span(c.sent.start_char, _trim_end(doc.text, c.sent.start_char, c.sent.end_char))]
+
+
+def nominal_actor(c: Candidate, doc: Document, rules: Rules):
+    """Who did a noun event with no subject of its own.
+
+    A modifier naming an armed actor ("coalition airstrikes", "Houthi missile attacks"),
+    else the armed subject of the sentence's main verb ("the militants posted images of
+    the beheading"): reporting on an event names its author in the same breath.
+    """
+    trigger_ids = {t.i for t in c.tokens}
+    nouns = [t for t in c.tokens if t.pos_ in ("NOUN", "PROPN")]
+    for ch in (ch for t in nouns for ch in t.children):
+        if ch.dep_ in ("compound", "amod", "nmod") and ch.i not in trigger_ids and not _is_weapon(ch, rules) \
+                and (_mention_at(ch, doc) is not None or in_lex(ch, rules.lex["armed"])) \
+                and token_class(ch, doc, rules) == "armed":
+            return ch
+    root = c.sent.root
+    if c.head.pos_ in ("NOUN", "PROPN") and any(a.i == root.i for a in c.head.ancestors):
+        for ch in root.children:
+            if ch.dep_ == "nsubj" and ch.pos_ != "PRON" and token_class(ch, doc, rules) == "armed":
+                return ch
+    return None
 
 
 def _is_weapon(tok, rules: Rules) -> bool:
@@ -858,13 +994,20 @@ def is_hedged(doc: Document, c: Candidate, *, helpers: Helpers) -> bool:
     return any(re.search(rf"\b{re.escape(w)}\b", low) for w in HEDGE_WORDS) or "prime suspect" in low
 
 
-def casualties(doc: Document, sent, *, rules: Rules, helpers: Helpers) -> tuple[int | None, int | None]:
-    """Fatalities and injured stated in the sentence, from numbers next to casualty words."""
+def casualties(doc: Document, sent, *, rules: Rules, helpers: Helpers,
+               linked_to=None) -> tuple[int | None, int | None]:
+    """Fatalities and injured stated in the sentence, from numbers next to casualty words.
+
+    With ``linked_to``, only casualty words in that trigger's clause (or one depending
+    on it) count: "killed 12 and abducted 40" kills no one in the abduction.
+    """
     numbers = sentence_numbers(doc, sent, helpers=helpers)
     killed = injured = None
     for tok in sent:
         kind = casualty_kind(tok, rules)
         if kind is None:
+            continue
+        if linked_to is not None and not (_linked(tok, linked_to) or linked_to in tok.ancestors):
             continue
         value = 0 if _none_subject(tok) else None if is_negated(tok) else count_for(tok, numbers, rules)
         if value is None:
@@ -1041,6 +1184,12 @@ def to_events(doc: Document, c: Candidate, *, helpers: Helpers) -> list[Event]:
 
 
 def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
+    if not sentence_places(doc, c.sent):
+        # no place named in the sentence: "attacked an Egyptian border post" still says
+        # which country, better than a town of an earlier sentence
+        loc = demonym_location(c, gazetteer=helpers.gazetteer)
+        if loc is not None:
+            return loc
     if helpers.location_for is not None:
         # the trigger's own clause first: a sentence may tell of several places and events
         for start, end in (clause_span(c.head), (c.spans[0].start, c.spans[0].end)):
@@ -1052,6 +1201,31 @@ def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
         head = c.head.idx
         return place_location(min(places, key=lambda p: abs(p.start - head) + (0 if p.start > head else 5)))
     return Location()
+
+
+def demonym_location(c: Candidate, *, gazetteer) -> Location | None:
+    """Country of a demonym on the target or the scene of the event ('a Nigerian army base').
+
+    The subject's nationality ("Egyptian jets struck ...") says who acted, not where.
+    """
+    if gazetteer is None:
+        return None
+    obj = object_of(c.head)
+    scope = list(obj.subtree) if obj is not None else []
+    for t in [c.head] + list(c.head.children):
+        if t.dep_ == "prep" and t.lower_ in LOCATIVE_PREPS:
+            scope += list(t.subtree)
+    for ch in c.head.children:
+        if ch.dep_ == "prep" and ch.lower_ in LOCATIVE_PREPS:
+            scope += list(ch.subtree)
+    for tok in scope:
+        if tok.dep_ not in ("amod", "compound") or tok.ent_type_ != "NORP":
+            continue
+        iso = gazetteer.country_of(tok.text)
+        name = gazetteer.country_names.get(iso) if iso else None
+        if name:
+            return Location(name=name, country=name, iso=iso, precision="country")
+    return None
 
 
 def clause_span(head) -> tuple[int, int]:
@@ -1088,10 +1262,17 @@ def window(doc: Document, start: int, main: Span, *, helpers: Helpers) -> DateWi
 def sentence_places(doc: Document, sent) -> list:
     """Resolved places of the sentence; spaCy's place entities while the places stage is absent."""
     if doc.places:
-        return [p for p in doc.places if sent.start_char <= p.start < sent.end_char]
+        return [p for p in doc.places if sent.start_char <= p.start < sent.end_char
+                and not _in_actor_name(doc, p)]
     from ..model import Place
     return [Place(start=e.start_char, end=e.end_char, text=e.text, name=e.text)
             for e in sent.ents if e.label_ in PLACE_ENTS]
+
+
+def _in_actor_name(doc: Document, p) -> bool:
+    """A place inside a group's name ("Islamic State in Iraq and Syria") is no scene."""
+    return any(m.label in ("ARMED_GROUP", "GOV_BODY", "ORG") and m.start <= p.start and p.end <= m.end
+               and (m.end - m.start) > (p.end - p.start) for m in doc.mentions)
 
 
 def split_places(doc: Document, c: Candidate) -> list:
@@ -1135,11 +1316,23 @@ def _locative(tok) -> bool:
 
 # ---------------------------------------------------------------- restatements
 
-def merge_restatements(events: list[Event]) -> list[Event]:
-    """Headline, highlights and body telling the same occurrence: one event, all spans."""
+def merge_restatements(events: list[Event], *, meta: dict | None = None,
+                       headline_end: int = 0) -> list[Event]:
+    """Headline, highlights and body telling the same occurrence: one event, all spans.
+
+    Besides identical place and date (``same_event``), a later mention joins an earlier
+    one of the same sub-type when it is the headline's story told in the body, or when it
+    only elaborates (no place of its own, or an actor referred back to: "the attackers
+    ...", "they ..."): its place then refines the host's when it is more precise.
+    """
+    meta = meta or {}
     out: list[Event] = []
     for ev in events:
         host = next((o for o in out if same_event(o, ev)), None)
+        if host is None:
+            host = next((o for o in reversed(out) if restates(o, ev, meta=meta, headline_end=headline_end)), None)
+            if host is not None:
+                refine_place(host, ev, headline=_in_headline(host, headline_end))
         if host is None:
             out.append(ev)
             continue
@@ -1150,7 +1343,73 @@ def merge_restatements(events: list[Event]) -> list[Event]:
         host.injured = host.injured if host.injured is not None else ev.injured
         host.actor1 = host.actor1 or ev.actor1
         host.actor2 = host.actor2 or ev.actor2
+        host.hedged = host.hedged and ev.hedged
     return out
+
+
+def headline_end_of(text: str) -> int:
+    """End offset of the headline: a first line with no closing full stop, else 0."""
+    stripped = text.lstrip()
+    start = len(text) - len(stripped)
+    line = stripped.split("\n", 1)[0].rstrip()
+    if not line or "\n" not in stripped or line[-1] in '.!?"\u201d':
+        return 0
+    return start + len(line)
+
+
+PRECISION_RANK = {"city": 0, "near": 1, "region": 2, "country": 3}
+
+
+def _in_headline(ev: Event, headline_end: int) -> bool:
+    return bool(ev.spans) and ev.spans[0].start < headline_end
+
+
+def restates(host: Event, ev: Event, *, meta: dict, headline_end: int) -> bool:
+    """Whether ``ev`` tells the occurrence ``host`` told before (same sub-type, no clash)."""
+    if host.sub_type != ev.sub_type or not host.spans or not ev.spans:
+        return False
+    if host.spans[0].start == ev.spans[0].start:
+        return False                      # split events of one sentence stay apart
+    if _country(host) and _country(ev) and _country(host) != _country(ev):
+        return False
+    for x, y in ((host.fatalities, ev.fatalities), (host.injured, ev.injured)):
+        if x is not None and y is not None and x != y and not _in_headline(host, headline_end):
+            return False
+    if host.date.source == "text" and ev.date.source == "text" and not _windows_overlap(host.date, ev.date):
+        return False
+    c = meta.get(id(ev))
+    if _in_headline(host, headline_end) and not _in_headline(ev, headline_end):
+        # a headline words the actor loosely ("Gunmen"); the count and place tell the story
+        return all(x is None or y is None or x == y
+                   for x, y in ((host.fatalities, ev.fatalities), (host.injured, ev.injured)))
+    if c is None or ev.type not in VIOLENT_TYPES:
+        return False
+    if c.anaphoric_actor:
+        return True
+    # no place, no date and no count of its own, close after: a reminder of the told
+    # occurrence (a plural noun, "mass abductions", speaks of many occurrences instead)
+    if c.head.tag_ in ("NNS", "NNPS") or ev.spans[0].start - host.spans[0].end > 600:
+        return False
+    return not c.own_place and ev.date.source != "text" and ev.fatalities is None and ev.injured is None
+
+
+def _country(ev: Event) -> str | None:
+    return ev.location.iso or ev.location.country
+
+
+def refine_place(host: Event, ev: Event, *, headline: bool) -> None:
+    """Take the restatement's place (and date) when it says more than the host's."""
+    if headline:
+        # a headline's place is often the dateline: the body's own place and date win
+        if ev.location.name:
+            host.location = ev.location
+        if ev.date.source == "text":
+            host.date = ev.date
+        host.spans.sort(key=lambda s: s.start)
+        return
+    mine, theirs = PRECISION_RANK.get(host.location.precision or "", 4), PRECISION_RANK.get(ev.location.precision or "", 4)
+    if theirs < mine and (not _country(host) or _country(host) == _country(ev)):
+        host.location = ev.location
 
 
 def same_event(a: Event, b: Event) -> bool:

@@ -289,13 +289,19 @@ class _Cand:
 
 def _line_is_caps(tok) -> bool:
     """True when the token sits on a line written all in capitals (a heading or widget)."""
-    doc = tok.doc
-    text = doc.text
+    # Doc.text is rebuilt from the tokens on every access, and a line is rescanned for every
+    # token on it: both made long documents quadratic.  Memoise per Doc (dies with it).
+    memo = tok.doc.user_data.get("sitrep.caps_lines")
+    if memo is None:
+        memo = tok.doc.user_data["sitrep.caps_lines"] = {"": tok.doc.text}
+    text = memo[""]
     a = text.rfind("\n", 0, tok.idx) + 1
-    b = text.find("\n", tok.idx)
-    line = text[a:b if b >= 0 else len(text)]
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
+    if a not in memo:
+        b = text.find("\n", tok.idx)
+        line = text[a:b if b >= 0 else len(text)]
+        letters = [c for c in line if c.isalpha()]
+        memo[a] = len(letters) >= 4 and all(c.isupper() for c in letters)
+    return memo[a]
 
 
 def _table_matches(sdoc, m: EntityMatcher) -> list[_Cand]:

@@ -753,6 +753,15 @@ def _enclosing(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_NAME_LABELS = ("ARMED_GROUP", "GOV_BODY", "ORG")
+
+
+def in_actor_name(doc: Document, p: Place) -> bool:
+    """A place inside a group's name ("Islamic State in Iraq and Syria") is no scene."""
+    return any(m.label in _NAME_LABELS and m.start <= p.start and p.end <= m.end
+               and (m.end - m.start) > (p.end - p.start) for m in doc.mentions)
+
+
 def location_for(doc: Document, start: int, end: int) -> Location:
     """Where an event stated in ``doc.text[start:end]`` happened.
 
@@ -763,13 +772,14 @@ def location_for(doc: Document, start: int, end: int) -> Location:
     """
     start, end = max(0, start), min(len(doc.text), end)
     windows = [(start, end), *_enclosing(doc, start, end)]
+    scenes = [p for p in doc.places if not in_actor_name(doc, p)]
     for ws, we in windows:
-        inside = [p for p in doc.places if ws <= p.start and p.end <= we]
+        inside = [p for p in scenes if ws <= p.start and p.end <= we]
         resolved = [p for p in inside if p.precision]
         best = _best_scene(doc, resolved) or _best_scene(doc, [p for p in inside if not p.precision])
         if best is not None:
             return _place_location(best)
-    iso = focus_country(doc)
+    iso = _pick_focus(Counter(p.iso for p in scenes if p.iso))   # not countries inside group names
     if iso:
         name = next((p.country for p in doc.places if p.iso == iso and p.country), None)
         return Location(name=name, country=name, iso=iso, precision="country")

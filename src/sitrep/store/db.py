@@ -126,6 +126,11 @@ class Store:
         """Whether an earlier run read ``path`` (changed or not)."""
         return self.conn.execute("SELECT 1 FROM inputs WHERE path=?", (path,)).fetchone() is not None
 
+    def doc_name_taken(self, name: str, *, doc_id: str, path: str | None) -> bool:
+        """Whether another document, read from another input, is stored under this name."""
+        return self.conn.execute("SELECT 1 FROM documents WHERE doc=? AND id<>? AND path IS NOT ? LIMIT 1",
+                                 (name, doc_id, path)).fetchone() is not None
+
     def has_document(self, doc_id: str, *, ignore_paths: Iterable[str] = ()) -> bool:
         """Whether a document with this id is stored (not counting those read from ``ignore_paths``)."""
         ignore = set(ignore_paths)
