@@ -114,6 +114,8 @@ class Pipeline:
         dropped: list[Quarantined] = []
         for st in self.stages:
             todo = [d for d in docs if not st.analysis or "not-analysed" not in d.flags]
+            if not todo:  # a batch of quarantines only: no need to load any model
+                continue
             t0 = time.perf_counter()
             try:
                 st.func(todo, res=res)

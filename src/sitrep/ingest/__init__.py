@@ -35,7 +35,9 @@ _GLOB_CHARS = frozenset("*?[")
 # Found while walking a folder, these are the project's own files (a README, the script
 # that made a sample), not articles; named explicitly on the command line they are read.
 _NOT_ARTICLES = frozenset({".md", ".rst", ".py", ".sh", ".toml", ".cfg", ".ini", ".yaml", ".yml",
-                           ".lock", ".css", ".js"})
+                           ".lock", ".css", ".js",
+                           # a database kept next to its inputs (sitrep run news/ --db news/x.db)
+                           ".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3"})
 _FORMS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".xhtml": "html",
           ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".warc": "warc",
           ".xml": "feed", ".rss": "feed", ".atom": "feed"}
