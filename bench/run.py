@@ -44,6 +44,61 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BARE_BATCH = 32   # the batch size sitrep's nlp stage passes to nlp.pipe
+# Sentences a composed document tells in its own words (slots filled from POOLS, towns, numbers).
+TEMPLATES = (
+    "{actor} {attacked} {target} in {town} on {day}, killing {n} {victims}, {source} said.",
+    "At least {n} {victims} were {hurt} when {actor} {attacked} {target} near {town}, according to {source}.",
+    "{source} said {actor} had {seized} {town2} after {n} hours of fighting with {actor2}.",
+    "The {weapon} struck {target} on the outskirts of {town} late on {day}, {source} told {outlet}.",
+    "In {month}, {actor2} {accused} {actor} of {crime} around {town}, a charge it {denied}.",
+    "{n} {victims} were {hurt} and {m} {displaced} fled {town} for {town2}, the {agency} reported.",
+    "Hundreds of {protesters} marched through {town} on {date} {month} to demand {demand}, and {police} {dispersed} them.",
+    "{police} arrested {n} people in {town} on {day} after {protesters} {blocked} the road to {town2}.",
+    "A {weapon} hit a {target2} in {town} in {country}, wounding {m} {victims}, {source} said on {day}.",
+    "{actor} said in a statement that it had {killed} {n} {enemy} in {town2}, a claim that could not be verified.",
+    "Since {month}, more than {m} {displaced} have reached camps near {town}, the {agency} said.",
+    "{source} told {outlet} that {n} bodies had been recovered from {target2} near {town2} by {day} evening.",
+)
+POOLS = {
+    "actor": ("gunmen", "suspected jihadists", "armed men on motorbikes", "government troops", "rebel fighters",
+              "militiamen", "unidentified assailants", "security forces", "insurgents", "drone operators"),
+    "actor2": ("the army", "local self-defence groups", "a rival faction", "government forces", "the rebels",
+               "tribal fighters", "the ruling junta", "community militias"),
+    "attacked": ("attacked", "raided", "stormed", "shelled", "ambushed", "opened fire on", "bombed"),
+    "target": ("a market", "a military checkpoint", "a police station", "a convoy", "a mosque", "a village",
+               "a camp for displaced people", "a bus station", "an army base", "a wedding party"),
+    "target2": ("hospital", "school", "residential building", "fuel depot", "bridge", "water station", "farm"),
+    "victims": ("civilians", "soldiers", "police officers", "villagers", "farmers", "traders", "children",
+                "fighters", "worshippers"),
+    "hurt": ("killed", "wounded", "injured", "killed or wounded"),
+    "source": ("a local official", "a hospital director", "the regional governor", "a military spokesman",
+               "witnesses", "a security source", "an aid worker", "the interior ministry", "residents",
+               "a community elder"),
+    "outlet": ("reporters", "local radio", "a news agency", "the BBC", "Reuters", "AFP", "a local newspaper"),
+    "seized": ("seized", "captured", "retaken", "overrun", "entered"),
+    "weapon": ("missile", "drone", "artillery shell", "car bomb", "rocket", "airstrike", "mortar round"),
+    "accused": ("accused", "blamed", "condemned"),
+    "crime": ("burning homes", "executing prisoners", "looting shops", "kidnapping traders", "recruiting children"),
+    "denied": ("denied", "rejected", "dismissed"),
+    "displaced": ("people", "families", "residents", "refugees"),
+    "agency": ("UN refugee agency", "World Food Programme", "Red Cross", "UN humanitarian office",
+               "International Organization for Migration"),
+    "protesters": ("students", "traders", "women", "teachers", "unemployed youths", "opposition supporters"),
+    "demand": ("better security", "the release of detainees", "lower fuel prices", "unpaid salaries",
+               "an end to the curfew"),
+    "police": ("police", "riot police", "soldiers", "security forces"),
+    "dispersed": ("dispersed", "fired tear gas at", "broke up", "beat"),
+    "blocked": ("blocked", "barricaded", "occupied"),
+    "killed": ("killed", "neutralised", "captured"),
+    "enemy": ("militants", "terrorists", "rebels", "enemy fighters", "mercenaries"),
+}
+# Wording a composed document may vary (either way round is ordinary news English).
+PHRASES = (("killed", "left dead"), ("soldiers", "troops"), ("said", "told reporters"), ("attack", "assault"),
+           ("fighters", "militants"), ("residents", "locals"), ("on Monday", "early in the week"),
+           ("at least", "no fewer than"), ("people", "civilians"), ("the army", "the military"),
+           ("wounded", "injured"), ("town", "locality"), ("village", "settlement"), ("gunmen", "armed men"),
+           ("according to", "citing"), ("fled", "escaped"), ("officials", "authorities"), ("near", "close to"),
+           ("attacked", "struck"), ("about", "around"))
 
 
 # ---- corpus ---------------------------------------------------------------------------------
@@ -78,28 +133,137 @@ def town_tables():
     return by_country, names, countries
 
 
-class Variator:
-    """Deterministic variants of one text (see the module docstring)."""
+def split_sample(text: str) -> tuple[list[str], list[str]]:
+    """(article sentences, furniture lines) of one sample, by sitrep's own furniture finder.
 
-    def __init__(self, *, seed: int):
+    Reader comments and furniture are not prose; sentences come from the body paragraphs.
+    """
+    from sitrep.clean import find_furniture
+    from sitrep.reuse import split_sentences
+    furniture, comments_start = find_furniture(text)
+    end = comments_start if comments_start is not None else len(text)
+    fixed = {s.start for s in furniture}
+    sents, junk, pos = [], [], 0
+    for i, line in enumerate(text.split("\n")):
+        start, pos = pos, pos + len(line) + 1
+        if start >= end or not line.strip():
+            continue
+        if start in fixed:
+            junk.append(line.strip())
+        elif i > 0 and len(line.split()) >= 12 and not line[:1].isspace() and not line.startswith("Note:"):
+            sents += [line[s:e] for s, e in split_sentences(line) if len(line[s:e].split()) >= 6]
+    return sents, junk
+
+
+class Composer:
+    """Deterministic documents mixed from the samples' sentences (see the module docstring).
+
+    Most documents combine sentences of several different sample articles, each moved to
+    another country (towns, country name), with numbers scaled, dates shifted and wording
+    varied from a small phrase table, so two of them rarely share more than a sentence;
+    a share ``rewrite_share`` are genuine rewrites of an earlier document of the corpus.
+    """
+
+    def __init__(self, bases: list[tuple[str, str, str | None]], *, seed: int, rewrite_share: float = 0.07):
         self.rng = random.Random(seed)
+        self.rewrite_share = rewrite_share
         self.by_country, self.town_country, self.countries = town_tables()
         self.country_names = {name: iso for iso, name in self.countries.items()}
         self._in_prose = re.compile(r"(\b[a-z]+,? |, )([A-Z][a-z]+)\b")
+        self.pool: list[tuple[int, str]] = []
+        self.furniture: list[str] = []
+        for k, (_, text, _) in enumerate(bases):
+            sents, junk = split_sample(text)
+            self.pool += [(k, s) for s in sents]
+            self.furniture += junk
+        self.made: list[list[str]] = []   # sentences of each composed document, for rewrites
 
-    def vary(self, text: str, published: str | None) -> str:
+    def next(self) -> str:
+        rng = self.rng
+        if self.made and rng.random() < self.rewrite_share:
+            sents = self._rewrite(rng.choice(self.made))
+        else:
+            sents = self._compose()
+        self.made.append(sents)
+        paras = self._paragraphs(sents)
+        year, month, day = rng.randint(2016, 2025), rng.randrange(12), rng.randint(1, 28)
+        head = [self._headline(paras), f"Published {day} {MONTHS[month]} {year}"]
+        if rng.random() < 0.3 and self.furniture:   # page furniture, as scraped pages have
+            head += rng.sample(self.furniture, min(3, len(self.furniture)))
+        return "\n\n".join(head + paras) + "\n"
+
+    def _compose(self) -> list[str]:
         rng = self.rng
         target = rng.choice(TARGET_COUNTRIES)
-        text = self._swap_places(text, target)
-        text = self._scale_numbers(text)
-        year_shift, month_shift = rng.randint(-8, 2), rng.randint(0, 11)
-        text = self._shift_dates(text, year_shift, month_shift)
-        text = self._reorder(text)
-        if published:   # metadata dates are lost in a .txt: say it in a dateline, as scrapes do
-            y, m, d = published[:10].split("-")
-            month = MONTHS[(int(m) - 1 + month_shift) % 12]
-            text = f"Published {int(d)} {month} {int(y) + year_shift}\n\n" + text
-        return text
+        n_sources = rng.randint(2, 4)
+        sources = rng.sample(sorted({k for k, _ in self.pool}), n_sources)
+        picked = [s for k, s in self.pool if k in sources]
+        sents = rng.sample(picked, min(len(picked), rng.randint(1, 3)))
+        # most of a document is told in its own words: sentences made from templates and pools
+        sents += [self._fresh_sentence(target) for _ in range(rng.randint(3, 8))]
+        rng.shuffle(sents)
+        factor = rng.uniform(0.3, 3.0)
+        years, months = rng.randint(-8, 2), rng.randint(0, 11)
+        out = []
+        for s in sents:
+            if rng.random() < 0.8:   # spliced with the second half of another sentence: new wording
+                s = self._splice(s, rng.choice(self.pool)[1])
+            s = self._swap_places(s, target)
+            s = self._scale_numbers(s, factor)
+            s = self._shift_dates(s, years, months)
+            out.append(self._reword(s, p=0.5))
+        return out
+
+    def _fresh_sentence(self, target: str) -> str:
+        rng = self.rng
+        towns = self.by_country.get(target) or ["Town"]
+        slots = {k: rng.choice(v) for k, v in POOLS.items()}
+        slots.update(town=rng.choice(towns), town2=rng.choice(towns), country=self.countries.get(target, "the country"),
+                     n=rng.randint(2, 60), m=rng.randint(2, 300), day=rng.choice(DAYS), month=rng.choice(MONTHS),
+                     date=rng.randint(1, 28))
+        s = rng.choice(TEMPLATES).format(**slots)
+        return s[:1].upper() + s[1:]
+
+    @staticmethod
+    def _halves(s: str) -> tuple[str, str] | None:
+        cuts = [m.start() for m in re.finditer(r", | and | but | after | while | as | when | said | told ", s)]
+        cuts = [c for c in cuts if 0.25 * len(s) < c < 0.75 * len(s)]
+        if not cuts:
+            return None
+        c = min(cuts, key=lambda c: abs(c - len(s) / 2))
+        return s[:c], s[c:]
+
+    def _splice(self, a: str, b: str) -> str:
+        ha, hb = self._halves(a), self._halves(b)
+        if ha is None or hb is None or a == b:
+            return a
+        return ha[0] + hb[1]
+
+    def _rewrite(self, sents: list[str]) -> list[str]:
+        """Another outlet's rewrite: sentences reordered, one sometimes dropped, words varied."""
+        sents = list(sents)
+        self.rng.shuffle(sents)
+        if len(sents) > 4 and self.rng.random() < 0.5:
+            sents.pop()
+        return [self._reword(s, p=0.3) for s in sents]
+
+    def _paragraphs(self, sents: list[str]) -> list[str]:
+        out, i = [], 0
+        while i < len(sents):
+            k = self.rng.randint(1, 3)
+            out.append(" ".join(sents[i:i + k]))
+            i += k
+        return out
+
+    def _headline(self, paras: list[str]) -> str:
+        words = paras[0].split()[:self.rng.randint(6, 10)]
+        return " ".join(words).rstrip(",.;:")
+
+    def _reword(self, s: str, *, p: float) -> str:
+        for a, b in PHRASES:
+            if self.rng.random() < p:
+                s = re.sub(r"\b" + re.escape(a) + r"\b", b, s)
+        return s
 
     def _swap_places(self, text: str, target: str) -> str:
         towns = self.by_country.get(target) or ["Town"]
@@ -117,9 +281,8 @@ class Variator:
         rx = re.compile(r"\b(" + "|".join(map(re.escape, sorted(mapping, key=len, reverse=True))) + r")\b")
         return rx.sub(lambda m: mapping[m.group(1)], text)
 
-    def _scale_numbers(self, text: str) -> str:
-        factor = self.rng.uniform(0.5, 2.5)
-
+    @staticmethod
+    def _scale_numbers(text: str, factor: float) -> str:
         def one(m):
             n = int(m.group())
             if 1900 <= n <= 2100 or n < 2:   # years and "1" stay
@@ -134,50 +297,23 @@ class Variator:
         rx = re.compile(r"\b(" + "|".join(MONTHS) + r")\b")
         return rx.sub(lambda m: MONTHS[(MONTHS.index(m.group()) + months) % 12], text)
 
-    def _reorder(self, text: str) -> str:
-        """Shuffle the long article paragraphs among their own slots (sometimes one fewer).
-
-        sitrep's own furniture and comment finder marks what is not article text, so
-        furniture lines and the reader-comment thread stay where they are.
-        """
-        from sitrep.clean import find_furniture
-        furniture, comments_start = find_furniture(text)
-        end = comments_start if comments_start is not None else len(text)
-        fixed = {s.start for s in furniture}
-        paras, pos = [], 0
-        for p in text.split("\n"):
-            paras.append((pos, p))
-            pos += len(p) + 1
-        slots = [i for i, (start, p) in enumerate(paras)
-                 if i > 1 and start < end and start not in fixed and len(p.split()) >= 12 and not p[:1].isspace()]
-        body = [paras[i][1] for i in slots]
-        self.rng.shuffle(body)
-        if len(body) > 3 and self.rng.random() < 0.3:
-            body.pop()
-        out: list[str | None] = [p for _, p in paras]
-        for k, slot in enumerate(slots):
-            out[slot] = body[k] if k < len(body) else None
-        return "\n".join(p for p in out if p is not None)
-
 
 def build_corpus(folder: Path, *, n: int, seed: int) -> tuple[int, int]:
-    """Write n varied documents as .txt files (1000 per subfolder); returns (documents, words)."""
+    """Write n composed documents as .txt files (1000 per subfolder); returns (documents, words)."""
     from sitrep.ingest import doc_id
-    bases = sample_texts()
-    var = Variator(seed=seed)
+    comp = Composer(sample_texts(), seed=seed)
     seen: set[str] = set()
     words = 0
     for i in range(n):
-        name, text, published = bases[i % len(bases)]
         for _ in range(100):   # a collision is rare; the next draw differs
-            out = var.vary(text, published)
+            out = comp.next()
             if doc_id(out) not in seen:
                 break
         seen.add(doc_id(out))
         words += len(out.split())
         sub = folder / f"part{i // 1000:03d}"
         sub.mkdir(parents=True, exist_ok=True)
-        (sub / f"{i:06d}_{name[:40]}.txt").write_text(out, encoding="utf-8")
+        (sub / f"{i:06d}.txt").write_text(out, encoding="utf-8")
     return len(seen), words
 
 

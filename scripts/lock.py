@@ -29,22 +29,28 @@ def canon(name: str) -> str:
 
 
 def closure(reqs: list[str]) -> dict[str, str]:
+    """Name -> installed version for the requirements and everything they pull in,
+    following extras ("lxml[html_clean]" brings lxml's html_clean requirements)."""
     out: dict[str, str] = {}
-    todo = [Requirement(r) for r in reqs]
+    seen: set[tuple[str, frozenset]] = set()
+    todo = [(Requirement(r), "") for r in reqs]
     while todo:
-        req = todo.pop()
-        if req.marker and not req.marker.evaluate({"extra": ""}):
+        req, parent_extra = todo.pop()
+        if req.marker and not req.marker.evaluate({"extra": parent_extra}):
             continue
         name = canon(req.name)
-        if name in out:
+        key = (name, frozenset(req.extras))
+        if key in seen:
             continue
+        seen.add(key)
         dist = md.distribution(req.name)
         out[name] = dist.version
         for sub in dist.requires or []:
             r = Requirement(sub)
-            if r.marker and not r.marker.evaluate({"extra": ""}):
-                continue
-            todo.append(r)
+            for extra in [""] + sorted(req.extras):
+                if not r.marker or r.marker.evaluate({"extra": extra}):
+                    todo.append((r, extra))
+                    break
     return out
 
 

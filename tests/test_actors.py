@@ -91,3 +91,16 @@ def test_rules_are_loaded_from_the_data_file(table):
     assert "Ansar" in table.rule("group_prefixes")
     assert "Brigade" in table.rule("group_heads_strong")
     assert "Gen." in table.rule("titles")
+
+
+@pytest.mark.parametrize("word, folded", [("Baghdadi", "baghdadi"), ("ABU", "abu"), ("Café", "cafe"),
+                                          ("Sana’a", "sana'a"), ("Şanlıurfa", "sanlıurfa"), ("", "")])
+def test_fold_fast_ascii_path_and_accented_path(word, folded):
+    from sitrep.normalize.actors import _fold
+    assert _fold(word) == folded
+
+
+def test_word_key_equal_for_accented_and_plain_spellings():
+    # the ASCII shortcut in _fold must not separate a spelling from its accented form
+    assert word_key("Séléka") == word_key("Seleka")
+    assert word_key("Ménaka") == word_key("Menaka")

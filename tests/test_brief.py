@@ -227,3 +227,27 @@ def test_brief_before_fusion_uses_mentions_and_claims(tmp_path):
     assert "7 event reports" in html
     # estimate series grouped from the stored claims (the corpus stage has not run)
     assert "no fewer than 500" in html and "at least 5,000" in html
+
+
+def test_when_phrase_says_a_date_or_a_coarse_period():
+    from sitrep.outputs.prose import when_phrase
+    assert when_phrase({"earliest": "2019-07-14", "latest": "2019-07-14"}) == "On 14 Jul 2019"
+    assert when_phrase({"earliest": "2019-07-01", "latest": "2019-07-10"}) == "In early Jul 2019"
+    assert when_phrase({"earliest": "2019-07-21", "latest": "2019-07-31"}) == "In late Jul 2019"
+    assert when_phrase({"earliest": "2019-07-01", "latest": "2019-07-31"}) == "In Jul 2019"
+    assert when_phrase({"earliest": "2019-01-01", "latest": "2019-12-31"}) == "In 2019"
+    assert when_phrase({"earliest": "2019-07-08", "latest": "2019-07-14"}) == "Between 8 and 14 Jul 2019"
+    assert when_phrase({}) == "At an unknown date"
+
+
+def test_describe_names_only_real_actors_and_marks_hedged_reports():
+    from sitrep.outputs.prose import actor_name, describe
+    ev = {"date": {"earliest": "2022-03-05", "latest": "2022-03-05"}, "sub_type": "Armed clash",
+          "location": {"name": "Kidal", "country": "Mali"}, "fatalities": 7,
+          "actor1": "group", "actor2": "their positions", "hedged": True}
+    text = describe(ev)
+    assert text == "On 5 Mar 2022, an armed clash in Kidal, Mali killed 7 (unconfirmed)."
+    ev.update(actor1="Ansarul Islam", actor2="Military Forces of Burkina Faso")
+    assert describe(ev).endswith("perpetrator: Ansarul Islam (suspected); target: Military Forces of Burkina Faso.")
+    assert [actor_name(x) for x in ("21", "Several", "police", "the group", "its fighters", "Taliban")] == [
+        None, None, "police", None, None, "Taliban"]

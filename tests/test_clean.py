@@ -71,6 +71,43 @@ CASES = [
      [],
      ["Re: Shelling in Jabal al-Zawiya"],
      "Posted by levant_observer on 10 June 2021, 14:02"),
+    # Portal layouts: breadcrumbs, read-also teasers, share rows, related headline lists
+    # (blank-separated), tags and copyright footers.
+    ("nigeria_portal_kaduna.txt",
+     ["Home / News / Metro", "READ ALSO: Senate urges FG to recruit more forest guards",
+      "Subscribe to our newsletter for daily security updates", "Facebook Twitter WhatsApp Email",
+      "Related Articles", "Troops rescue 12 kidnapped travellers on Abuja-Kaduna highway",
+      "Bandits abduct village head in Zamfara community",
+      "Why rural banditry persists in the North-West, by analysts",
+      "Tags: Kaduna, Kauru, banditry, mosque attack", "© 2024 Northern Daily Herald. All rights reserved."],
+     ["Gunmen kill 7 worshippers in Kaduna mosque attack", "By Halima Bello", "Published 4 June 2024 | 9:12 am",
+      "\"We are tracking them,\" the police spokesman said."],
+     None),
+    ("somalia_portal_baidoa.txt",
+     ["Home › Somalia › Bay", "Loading...", "Listen to this article", "3 min read", "(Photo: AFP/File)",
+      "Advertisement", "Story continues below advertisement", "Click here to join our WhatsApp channel",
+      "Follow us on X @hornwire", "More from Horn Wire",
+      "Somali forces retake town in Hiiraan after overnight battle",
+      "Kenyan police say explosive device hit patrol near Mandera", "About the author",
+      "Abdi Nur is a Horn Wire correspondent based in Baidoa. He covers security and humanitarian affairs "
+      "in South West State."],
+     ["Mortar shells hit Baidoa market, killing four", "Residents gather at the scene of an earlier blast in Baidoa.",
+      "Displaced again"],
+     None),
+    ("ukraine_news_zaporizhzhia.txt",
+     ["News > Ukraine > Zaporizhzhia",
+      "We use cookies to improve your experience. By continuing to browse this site you agree to our use of cookies.",
+      "Accept all", "Manage cookie preferences", "(Getty Images)", "Recommended",
+      "Kyiv says it downed 30 drones overnight", "What we know about the frontline near Robotyne"],
+     ["Russian guided bombs strike Zaporizhzhia industrial area",
+      "Air-raid alerts sounded across eastern regions for several hours, the air force said."],
+     "Comments (12)"),
+    # Ordinary article lines that look a little like furniture: a section label, a timestamp,
+    # a caption, a place pair with a slash, a question subhead, short quotes, a "related" sentence.
+    ("portal_negatives_sahel.txt", [],
+     ["Sahel | Security", "Updated 11/05/2024 at 18:20", "Photo: Soldiers patrol a road near Boulkessi",
+      "Niger/Mali border", "What happened at Boulkessi?", "Home guards joined the fight."],
+     None),
 ]
 
 
@@ -100,6 +137,37 @@ def test_video_widget_block_and_truncated_titles(vocab):
     assert lines == ["JUST WATCHED", "Inside the insurgency in northern Mozambique", "Replay", "MUST WATCH",
                      " 04:05", "Displaced families describe the attack on Palma and the days hid... 03:31"]
     assert first is None
+
+
+def test_subhead_after_a_related_box_stays(vocab):
+    # A related box in the middle of the article, then the article's own subhead and prose.
+    text = ("Airstrike hits fuel depot in Hodeidah\n\n"
+            "An airstrike hit a fuel depot in the port city of Hodeidah late on Tuesday, port workers said.\n\n"
+            "Related stories\n\n"
+            "Aid ships wait off the Red Sea coast\n\n"
+            "Damage to the port\n\n"
+            "Workers said two storage tanks were burning on Wednesday morning and the fire had spread to a pier.\n")
+    lines, _ = furniture(text, vocab)
+    assert lines == ["Related stories", "Aid ships wait off the Red Sea coast"]
+
+
+@pytest.mark.parametrize("line,flagged", [
+    ("Home » World » Middle East", True), ("Home > Africa", True), ("Start / Nachrichten / Welt", True),
+    ("News | Asia | Afghanistan", True), ("Afghanistan | Taliban seize district", False),
+    ("Kabul/Islamabad", False), ("Tags: Afghanistan, Taliban, Kandahar", True),
+    ("Topics: Sudan war", True), ("Filed under: Yemen", True), ("© Kabul Ledger 2023", True),
+    ("Copyright © 2022 Sahara Times", True), ("Follow us on Telegram for breaking updates", True),
+    ("Join our Telegram channel", True), ("Advertisement - Scroll to continue", True),
+    ("(Getty Images)", True), ("(AFP via Getty Images)", True), ("(AP)", False),
+    ("Photo credit: Reuters/Stringer", True), ("5 min read", True),
+    ("Taliban fighters at a checkpoint in Kandahar in 2021.", False),
+    ("Updated on 03/02/2023 at 11:45", False), ("The road to Kandahar 12:30", True),
+    ("\"We have nothing left,\" she said.", False), ("KANDAHAR, Afghanistan (AP) -", False),
+])
+def test_single_lines(vocab, line, flagged):
+    text = f"Taliban tighten grip on southern province\n\n{line}\n\nThe fighting continued into the night, officials said.\n"
+    lines, _ = furniture(text, vocab)
+    assert (line in lines) is flagged
 
 
 def test_closing_app_banner_block(vocab):

@@ -234,3 +234,21 @@ def test_no_spacy_doc_means_no_entities(res):
     doc.mentions = ["stale"]
     entities([doc], res=res)
     assert doc.mentions == [] and doc.entities == []
+
+
+def test_sentence_ids_agree_with_spacy_sentences(res):
+    # the table matcher numbers sentences once per document instead of asking Token.sent per token
+    from sitrep.normalize.actors import _sentence_ids
+    sdoc = res.nlp("Fighters of al-Shabaab overran a base near Jowhar on Tuesday. The Somali army said "
+                   "it retook it by nightfall.\nAMISOM troops were not involved, a spokesman added.")
+    ids = _sentence_ids(sdoc)
+    starts = [s.start for s in sdoc.sents]
+    assert len(ids) == len(sdoc) and ids[0] == 0 and ids[-1] == len(starts) - 1
+    for tok in sdoc:
+        assert starts[ids[tok.i]] == tok.sent.start, tok.text
+
+
+def test_a_name_split_across_two_sentences_is_not_one_table_match(res):
+    # "... Boko." / "Haram ..." must not join into the table alias "Boko Haram"
+    doc = run(res, "Herders fled towards Boko. Haram militants were not seen there, said officials in Maiduguri.")
+    assert not any(e.actor_id == "boko-haram" for e in doc.entities), [(e.name, e.aliases) for e in doc.entities]

@@ -262,3 +262,73 @@ def test_elaboration_with_referring_subject_joins_the_event(res, tmp_path):
     attacks = [e for e in doc.events if e.sub_type == "Attack"]
     assert len(attacks) == 1
     assert len(attacks[0].spans) == 2
+
+
+# ---------------------------------------------------------------- sides named by convention (round 2)
+
+def test_unnamed_civilian_victims_are_civilians_of_the_country(res, tmp_path):
+    doc = analysed(res, tmp_path, "An artillery shell slammed into a market in Kramatorsk, Ukraine, "
+                                  "on Tuesday, killing four people.")
+    ev_ = [e for e in doc.events if e.sub_type == "Shelling/artillery/missile attack"]
+    assert len(ev_) == 1
+    assert ev_[0].actor2 == "Civilians (Ukraine)"
+
+
+def test_civilian_victims_of_a_trade_keep_their_noun(res, tmp_path):
+    doc = analysed(res, tmp_path, "Bandits killed seven gold miners in Zamfara state, Nigeria, on Friday.")
+    attacks = [e for e in doc.events if e.sub_type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].actor2 == "Civilians (Nigeria): gold miners"
+
+
+def test_crowd_of_protesters_is_named_by_country(res, tmp_path):
+    doc = analysed(res, tmp_path, "Hundreds of students marched through Mandalay, Myanmar, on Monday "
+                                  "to denounce the conscription law.")
+    protests = [e for e in doc.events if e.type == "Protests"]
+    assert len(protests) == 1
+    assert protests[0].actor1 == "Protesters (Myanmar)"
+
+
+def test_formation_is_named_by_its_force(res, tmp_path):
+    doc = analysed(res, tmp_path, "Taliban gunmen ambushed an army convoy in Kunduz province on Sunday, "
+                                  "killing six soldiers.")
+    clashes = [e for e in doc.events if e.sub_type == "Armed clash"]
+    assert len(clashes) == 1
+    assert clashes[0].actor2 == "army"
+
+
+def test_possessive_pronoun_refers_back_to_the_group(res, tmp_path):
+    doc = analysed(res, tmp_path, "The Rapid Support Forces laid siege to Babanusa in West Kordofan last month. "
+                                  "On Sunday its fighters attacked the army garrison in the town.")
+    clashes = [e for e in doc.events if e.sub_type == "Armed clash" and e.actor1]
+    assert clashes
+    assert clashes[-1].actor1 == entity_name_of(doc, "Rapid Support Forces")
+
+
+def test_arson_during_a_raid_is_part_of_the_attack(res, tmp_path):
+    doc = analysed(res, tmp_path, "Gunmen on motorbikes stormed the village of Tillia in western Niger on Friday, "
+                                  "shooting villagers and setting fire to their granaries.")
+    assert [e.sub_type for e in doc.events] == ["Attack"]
+
+
+def test_related_stories_block_is_not_read(res, tmp_path):
+    text = ("Clashes in Marib leave six fighters dead\n\n"
+            "Government troops and Houthi fighters clashed south of Marib, Yemen, on Tuesday, "
+            "leaving six fighters dead, a military source said.\n\n"
+            "Read more\n"
+            "Drone strike kills three herders in Al-Bayda\n"
+            "Car bomb wounds 12 in Aden market\n")
+    doc = analysed(res, tmp_path, text)
+    assert {e.sub_type for e in doc.events} == {"Armed clash"}
+    teaser = text.index("Drone strike")
+    assert all(s.start < teaser for e in doc.events for s in e.spans)
+
+
+def test_a_hedged_telling_makes_the_merged_event_hedged(res, tmp_path):
+    text = ("Gunmen kill 11 in raid on Mali village\n\n"
+            "Suspected jihadists killed 11 villagers in a raid on Diallassagou in central Mali on Thursday, "
+            "local officials said.\n")
+    doc = analysed(res, tmp_path, text)
+    attacks = [e for e in doc.events if e.sub_type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].hedged is True

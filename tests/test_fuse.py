@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.fuse import (blocking_keys, compatible, contradictions, fuse, fuse_incremental, haversine_km,
+from sitrep.fuse import (place_identity, blocking_keys, compatible, contradictions, fuse, fuse_incremental, haversine_km,
                          place_name, quantity_of, series, timeline)
 from sitrep.model import Claim, DateWindow, Event, Location, Span, Value
 
@@ -348,3 +348,29 @@ def test_timeline_in_date_order_with_precision():
     tl = timeline(fuse(ms, groups={}))
     assert [(t["earliest"], t["precision"]) for t in tl] == [("2023-04-01", "month"), ("2023-05-02", "day"),
                                                              (None, None)]
+
+
+def test_series_merge_spellings_of_one_place_across_documents():
+    # three outlets, three transliterations of one Afghan town and two nouns for the same group
+    claims = [("tolo", claim("C1", "Taliban fighters", "Kunduz", 1500, 1500, actor="Taliban")),
+              ("pajhwok", claim("C2", "Taliban militants", "Qunduz city", 2000, 3000, actor="Taliban")),
+              ("wire", claim("C3", "Taliban insurgents", "Konduz", 1000, None, actor="Taliban")),
+              # the same words about another province and about the country stay apart
+              ("wire", claim("C4", "Taliban fighters", "Helmand", 5000, 5000, actor="Taliban")),
+              ("wire", claim("C5", "Taliban fighters", "Afghanistan", 60000, 80000, actor="Taliban")),
+              # another group in the same town is another quantity
+              ("wire", claim("C6", "Islamic State Khorasan fighters", "Kunduz", 200, 200,
+                             actor="Islamic State Khorasan Province"))]
+    ss = series(claims, groups={})
+    taliban = [s for s in ss if s.actor == "Taliban" and s.quantity == "fighters"]
+    points = sorted(sorted(p["claim"] for p in s.points) for s in taliban)
+    assert points == [["C1", "C2", "C3"], ["C4"], ["C5"]]
+    assert len({s.key for s in ss}) == 4
+
+
+def test_place_identity_is_not_too_loose():
+    assert place_identity("Derna") == place_identity("Darnah")
+    assert place_identity("Idleb") == place_identity("Idlib")
+    assert place_identity("Gao") != place_identity("Goma")
+    assert place_identity("Mali") != place_identity("Malawi")
+    assert place_identity(None) == ""

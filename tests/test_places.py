@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from sitrep.model import Document, Mention, Span
-from sitrep.normalize.places import (Gazetteer, find_places, focus_country, geo_precision, haversine_km,
+from sitrep.normalize.places import (Gazetteer, find_places, focus_country, geo_precision, haversine_km, is_dateline,
                                      is_place_name, location_for, name_key, places as places_stage)
 from sitrep.pipeline import Resources
 
@@ -251,3 +251,94 @@ def test_location_skips_appositive_description(nlp, gaz):
     doc.places = find_places(doc, gazetteer=gaz)
     loc = location_for(doc, 0, len(text))
     assert loc.name == "Gao" and loc.iso == "ML"
+
+
+# ---- natural features, English names, datelines -------------------------------------------
+
+@pytest.mark.parametrize("text,piece,name,iso", [
+    # a shared lake takes the story's country when it is one of its shores
+    ("Jihadists based on islands in Lake Chad raided an army post in Niger's Diffa region.", "Lake Chad",
+     "Lake Chad", "NE"),
+    ("Cameroonian troops patrolled the shores of Lake Chad after a raid near Kousseri.", "Lake Chad",
+     "Lake Chad", "CM"),
+    ("Rebels shelled villages along Lake Kivu, Congolese officials said on Tuesday.", "Lake Kivu", "Lake Kivu", "CD"),
+    ("Israeli troops raided two villages in the Jordan Valley overnight.", "Jordan Valley", "Jordan Valley", "PS"),
+    ("Paramilitary fighters crossed the Nile north of Omdurman, Sudanese witnesses said.", "Nile", "Nile", "SD"),
+    ("Cameroonian soldiers pursued the attackers into the Mandara Mountains.", "Mandara Mountains",
+     "Mandara Mountains", "CM"),
+])
+def test_natural_features_resolve_to_the_feature(nlp, gaz, text, piece, name, iso):
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    feat = [p for p in doc.places if piece in p.text]
+    assert feat and feat[0].name == name and feat[0].iso == iso and feat[0].precision == "region"
+    assert feat[0].gazetteer_id.startswith("supplement:")
+    assert not any(p.precision == "country" and p.text in piece for p in doc.places)
+
+
+@pytest.mark.parametrize("text,piece,wrong_iso", [
+    ("Herders clashed with fishermen near Lake Turkana, Kenyan police said.", "Lake Turkana", None),
+    ("Gunmen attacked fishing boats on the Benue River on Sunday.", "Benue River", None),
+    ("Soldiers combed the Kainji forest for the kidnappers, Nigerian police said.", "Kainji forest", None),
+])
+def test_unknown_features_stay_unresolved(nlp, gaz, text, piece, wrong_iso):
+    # never the county, state or town whose name the feature carries
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    feat = [p for p in doc.places if p.start <= text.index(piece) < p.end]
+    assert all(p.precision is None and p.lat is None for p in feat)
+    assert not any(p.text in ("Turkana", "Benue", "Kainji") for p in doc.places)
+
+
+@pytest.mark.parametrize("variant,focus,english", [
+    ("Darnah", "LY", "Derna"), ("Misurata", "LY", "Misrata"), ("al-Bayda", "LY", "Bayda"),
+    ("Ar Raqqah", "SY", "Raqqa"), ("Hamah", "SY", "Hama"), ("Kobani", "SY", "Kobani"),
+    ("Al Hudaydah", "YE", "Hodeidah"), ("Jawhar", "SO", "Jowhar"), ("Kandahar", "AF", "Kandahar"),
+    ("Menaka", "ML", "Menaka"), ("Zaporizhzhya", "UA", "Zaporizhzhia"),
+])
+def test_english_display_names_keep_the_gazetteer_id(gaz, variant, focus, english):
+    loc = gaz.resolve(variant, focus=focus)
+    assert loc.name == english and loc.name.isascii()
+    assert loc.gazetteer_id.startswith("geonames:")
+    assert gaz.resolve(english, focus=focus).gazetteer_id == loc.gazetteer_id
+
+
+def test_display_name_rule_without_override(gaz):
+    # no override: diacritics and ayin/hamza marks go, the rest of the GeoNames name stays
+    assert gaz.display_name("geonames:0", "Sāmarrā’") == "Samarra"
+    assert gaz.display_name("geonames:0", "Ségou") == "Segou"
+    assert gaz.display_name("geonames:0", "Tripoli") == "Tripoli"
+
+
+def test_foreign_alternate_name_is_not_a_guess(gaz):
+    # "Baga" (Borno, on Lake Chad) is also an alternate name of an Indian town
+    loc = gaz.resolve("Baga", focus="NG")
+    assert loc.iso == "NG" and near(loc, 13.10, 13.83, km=15)
+
+
+@pytest.mark.parametrize("text,dateline,scene_lat,scene_lon", [
+    ("MOGADISHU, Somalia (AFP) - Al-Shabaab fighters stormed an army base near Kismayo on Sunday, "
+     "killing five soldiers.", "MOGADISHU", -0.36, 42.55),
+    ("GOMA - Police fired tear gas at protesters in Bukavu on Monday.", "GOMA", -2.49, 28.84),
+    ("KANDAHAR, Afghanistan, May 4 (Reuters) — Gunmen shot dead two aid workers in Lashkar Gah, "
+     "officials said.", "KANDAHAR", 31.59, 64.37),
+])
+def test_dateline_is_a_place_but_not_the_scene(nlp, gaz, text, dateline, scene_lat, scene_lon):
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    d = next(p for p in doc.places if p.text == dateline)
+    assert is_dateline(doc, d) and d.precision == "city" and d.lat is not None
+    assert near(location_for(doc, 0, len(text)), scene_lat, scene_lon)
+
+
+def test_dateline_alone_gives_the_city_and_the_focus(nlp, gaz):
+    text = ("KABUL (AP) — A roadside bomb killed four policemen on Tuesday, officials said.\n\n"
+            "No group claimed the attack.")
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    assert focus_country(doc) == "AF"
+    assert near(location_for(doc, *span_of(text, "A roadside bomb killed four policemen")), 34.53, 69.17)
+    # capitals opening a line that name no place are not places
+    doc2 = parsed(nlp, "UPDATE: Shelling resumed near Kherson, Ukrainian officials said.")
+    doc2.places = find_places(doc2, gazetteer=gaz)
+    assert [p.text for p in doc2.places if p.text.isupper()] == []

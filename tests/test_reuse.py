@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sitrep.model import DateWindow, Document, Span
-from sitrep.reuse import ReuseIndex, align, find_reuse, source_groups, split_sentences
+from sitrep.reuse import MAX_CANDIDATES, MIN_HITS, ReuseIndex, align, find_reuse, source_groups, split_sentences
 
 SEEDS = Path("/work/shared/seeds")
 GOLD = Path("/work/shared/gold/seeds")
@@ -276,3 +276,56 @@ def test_seed_reuse_matches_gold(cleaned):
         gold = json.loads((GOLD / f"{d.doc}.json").read_text(encoding="utf-8"))
         expected |= {(d.doc, r["other"], r["relation"]) for r in gold["reuses"]}
     assert relations(found) == expected
+
+
+# ---- speed: candidate filter, cap, shared permutations ------------------------------------------
+
+_STOCK = ("Aid agencies say the fighting has displaced tens of thousands of families from the district "
+          "since the start of the rainy season.")
+
+
+def _filler(k: int) -> str:
+    """A distinct made-up report: words vary with k so that no two share a sentence."""
+    towns = ["Beledweyne", "Jowhar", "Baidoa", "Kismayo", "Galkayo", "Dhusamareb", "Garowe", "Bosaso",
+             "Hudur", "Luuq", "Marka", "Afgooye", "Wanlaweyn", "Balcad", "Adale", "Eyl"]
+    return (f"Clan militias clashed for the {k}th time near {towns[k % 16]} over grazing land, elders in "
+            f"district number {k} reported after a night of gunfire.\n"
+            f"Traders in {towns[(k + 5) % 16]} shut {k + 3} shops and {2 * k + 7} lorries waited at the checkpoint "
+            f"on the road to {towns[(k + 9) % 16]} until the morning curfew was lifted.")
+
+
+def test_candidates_are_capped_and_ranked_by_shared_sentences():
+    index = ReuseIndex()
+    for k in range(MAX_CANDIDATES + 5):
+        index.add(f"d{k:02d}", _filler(k) + "\n" + _STOCK)
+    # one shared sentence reaches every earlier document: only MAX_CANDIDATES of them are kept
+    hits = index.add("new", _filler(99) + "\n" + _STOCK)
+    assert len(hits) <= MAX_CANDIDATES
+    assert all(n >= MIN_HITS for _, n in hits)
+    # a document sharing two whole sentences with one earlier document finds that one first
+    copy = _filler(3) + "\n" + "A new closing line about the talks, which resumed in the capital on Sunday."
+    best = index.add("copy", copy)[0]
+    assert best[0] == "d03" and best[1] >= 2 * MIN_HITS
+
+
+def test_signatures_with_shared_permutations_equal_fresh_ones():
+    # the persisted index holds signatures made both ways; they must be the same numbers
+    from datasketch import MinHash
+
+    from sitrep.reuse import NUM_PERM, SCHEME, _permutations, _signature
+    items = ["clan militias clashed near", "militias clashed near the", "clashed near the river"]
+    fresh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    fresh.update_batch([s.encode("utf-8") for s in items])
+    assert (_signature(items, _permutations()).hashvalues == fresh.hashvalues).all()
+
+
+def test_find_reuse_cuts_each_text_once_however_many_pairs(monkeypatch):
+    import sitrep.reuse as reuse
+    calls = []
+    real = reuse.sentences
+    monkeypatch.setattr(reuse, "sentences", lambda text: calls.append(1) or real(text))
+    docs = [make_doc("yemen_orig", HODEIDAH), make_doc("yemen_rewrite", HODEIDAH_REWRITE),
+            make_doc("yemen_again", HODEIDAH_REWRITE.replace("Three", "Four"))]
+    found = find_reuse(docs)
+    assert ("yemen_rewrite", "yemen_orig", "copies_with_edits") in relations(found)
+    assert len(calls) <= len(docs)   # three pairs aligned, each text split once

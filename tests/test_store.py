@@ -248,3 +248,21 @@ def test_readonly_store_of_a_missing_file_is_e106(tmp_path):
         Store(tmp_path / "absent.db", readonly=True)
     assert err.value.code == "E106"
     assert not (tmp_path / "absent.db").exists()
+
+
+def test_plain_serialises_like_asdict():
+    # the store writes fused events and reuse links through _plain (asdict without deep copies)
+    import dataclasses
+
+    from sitrep.model import FusedEvent, Reuse
+    from sitrep.store.db import _plain
+    fe = FusedEvent(id="F1", type="Battles", sub_type="Armed clash",
+                    date=DateWindow(earliest="2022-03-01", latest="2022-03-02"),
+                    location=Location(name="Kidal", country="Mali", iso="MLI", lat=18.44, lon=1.41),
+                    actor1="Military Forces of Mali", actor2=None, fatalities=4, injured=None,
+                    fatalities_reported=[4, 6], mentions=[{"doc": "a", "event": "E1", "evidence": "x"}],
+                    sources=["a", "b"], hedged=True, blocking_key="MLI|2022-03")
+    assert json.dumps(_plain(fe), sort_keys=True) == json.dumps(dataclasses.asdict(fe), sort_keys=True)
+    r = Reuse(other="b", relation="quotes", evidence="e", share=0.2,
+              passages=[{"a_start": 0, "a_end": 5, "b_start": 1, "b_end": 6, "similarity": 0.9}])
+    assert _plain(r) == dataclasses.asdict(r)

@@ -423,3 +423,138 @@ def test_window_for_paragraph_context_and_publication(times_nlp):
     w = window_for(doc, a, len(text))
     assert w.source == "publication" and w.text is None
     assert (w.earliest, w.latest) == ("2009-06-24", "2009-06-24")
+
+
+# ---- publication dates printed in the text (second round) ---------------------------------------
+# Calendar facts used below, checked by hand: 2024-06-04 is a Tuesday (2024-06-01 a Saturday);
+# 2023-03-01 is a Wednesday; 2024-03-01 a Friday.
+
+@pytest.mark.parametrize("text, expected, where", [
+    # wire dateline with the full date
+    ("Glide bombs hit Kharkiv suburbs\n\nKHARKIV, 3 June 2024 (AFP) - Russian glide bombs struck two "
+     "suburbs of Kharkiv on Monday, regional officials said.", "2024-06-03", "dateline"),
+    # labelled lines of news sites
+    ("Al-Shabaab fighters overrun base in Hiraan\nPublished 14 March 2023\n\nFighters stormed an army "
+     "base near Beledweyne at dawn, residents said.", "2023-03-14", "label"),
+    ("Houthi drone hits tanker off Hodeidah\nUpdated: Tue 4 Jun 2024 10:32 GMT\n\nA drone struck a "
+     "tanker in the Red Sea on Monday, a maritime agency said.", "2024-06-04", "label"),
+    ("Bandits abduct traders in Zamfara\nPosted on March 5, 2024 by Amina Yusuf\n\nGunmen seized "
+     "at least 30 traders on a highway in Zamfara state, police said.", "2024-03-05", "label"),
+    ("Taliban clash with IS-K near Jalalabad\nFirst published on Fri 7 Jul 2023 06.00 BST\n\nTaliban "
+     "forces raided a hideout near Jalalabad, a spokesman said.", "2023-07-07", "label"),
+    # a bare timestamp line under the headline
+    ("Explosion at Idlib market\n12/03/2024 - 14:20\n\nA car bomb exploded at a crowded market, rescuers "
+     "said.", "2024-03-12", "timestamp"),
+    ("Clashes in Tillaberi leave soldiers dead\nSunday 10 September 2023\n\nSoldiers were killed in an "
+     "ambush near the border with Mali, the defence ministry said.", "2023-09-10", "timestamp"),
+    # a trailing 'Published' line
+    ("Mortar rounds fall on Mogadishu port\n\nSeveral mortar rounds landed near the port, police said.\n\n"
+     "Published: 2 October 2022", "2022-10-02", "label"),
+])
+def test_printed_publication_dates(times_nlp, text, expected, where):
+    w = infer_publication(make_doc(times_nlp, text))
+    assert (w.earliest, w.latest, w.precision, w.source) == (expected, expected, "day", "text")
+    assert f"printed {where}" in w.evidence
+
+
+def test_wire_dateline_without_year_takes_the_year_from_the_text(times_nlp):
+    text = ("Gunmen attack market in Gao\n\nGAO, Mali, Feb 9 (Reuters) - Gunmen on motorbikes attacked a "
+            "market in Gao on Wednesday, officials said. Attacks have grown since the junta seized power "
+            "in 2021.")
+    w = infer_publication(make_doc(times_nlp, text))
+    # 2021 is the latest explicit year: the first 9 February from 2021-01-01 on
+    assert (w.earliest, w.latest, w.source) == ("2021-02-09", "2021-02-09", "text")
+
+
+def test_weekday_dateline_narrows_the_inferred_window(times_nlp):
+    text = ("ADEN, Tuesday (AP) - Houthi rebels fired two missiles at a government base, officials said. "
+            "The base was first hit in March 2023.")
+    w = infer_publication(make_doc(times_nlp, text))
+    # inferred 2023-03-01 .. 2024-03-01; its first and last Tuesdays
+    assert (w.earliest, w.latest, w.source) == ("2023-03-07", "2024-02-27", "inferred")
+    assert "weekday" in w.evidence
+
+
+def test_published_line_ranks_above_updated_line(times_nlp):
+    text = ("Sudan: shelling hits Omdurman\nLast updated 9 May 2024\nPublished 8 May 2024\n\n"
+            "Artillery shells fell on a market in Omdurman, medics said.")
+    w = infer_publication(make_doc(times_nlp, text))
+    assert (w.earliest, w.latest) == ("2024-05-08", "2024-05-08")
+
+
+def test_numeric_printed_date_read_month_first_when_day_first_is_too_early(times_nlp):
+    text = ("Strike on fuel depot\n10/04/2024 - 09:15\n\nThe depot had already been hit on 1 September 2024, "
+            "the governor said.")
+    w = infer_publication(make_doc(times_nlp, text))
+    # day first (10 April) is before a date the text reports: month first (4 October) it is
+    assert (w.earliest, w.latest) == ("2024-10-04", "2024-10-04")
+
+
+def test_printed_date_wins_over_later_yearless_months_and_names(times_nlp):
+    text = ("ISWAP fighters attack Monguno\nPublished 2 May 2023\n\nISWAP fighters attacked a base in "
+            "Monguno, the army said. The town was also raided in October.")
+    w = infer_publication(make_doc(times_nlp, text))
+    assert (w.earliest, w.latest, w.source) == ("2023-05-02", "2023-05-02", "text")
+
+
+@pytest.mark.parametrize("text", [
+    "On Tuesday - the day after the vote - soldiers fired on protesters in Khartoum, witnesses said.",
+    "Residents fled Bakhmut. In 2019 - two years after the truce - fighting resumed, officials said.",
+])
+def test_sentences_with_dashes_are_not_datelines(times_nlp, text):
+    w = infer_publication(make_doc(times_nlp, text))
+    assert w.source == "inferred"
+    assert w.precision != "day"
+
+
+# ---- inference that holds with several years mentioned ------------------------------------------
+
+def test_yearless_month_takes_the_year_beside_it_not_a_later_one(times_nlp):
+    text = ("Government forces retook Palmyra in March 2016 after a long offensive.\n\n"
+            "In 2015, the militants had blown up the temple of Bel in August, drawing worldwide condemnation.")
+    w = infer_publication(make_doc(times_nlp, text))
+    # August belongs to 2015 (stated beside it): it must not push the window past March 2016
+    assert (w.earliest, w.latest) == ("2016-03-01", "2017-03-02")
+
+
+def test_present_tense_yearless_month_does_not_date(times_nlp):
+    text = ("Fighting escalated around Tillaberi in January 2024. "
+            "The herding season usually starts in October.")
+    w = infer_publication(make_doc(times_nlp, text))
+    assert w.earliest == "2024-01-01"
+
+
+def test_day_date_beside_weekday_reports_bounds_within_weeks(times_nlp):
+    text = ("Al-Shabaab gunmen stormed a hotel in Kismayo on 12 August 2022. On Sunday, troops killed the "
+            "last of the attackers, police said.")
+    w = infer_publication(make_doc(times_nlp, text))
+    # 2022-08-12 + 45 days = 2022-09-26
+    assert (w.earliest, w.latest) == ("2022-08-12", "2022-09-26")
+
+
+def test_background_day_date_in_another_paragraph_keeps_the_horizon(times_nlp):
+    text = ("A jet bombed a village in Sagaing on Wednesday, a resistance group said.\n\n"
+            "The military seized power on 1 February 2021.")
+    w = infer_publication(make_doc(times_nlp, text))
+    assert (w.earliest, w.latest) == ("2021-02-01", "2022-02-02")
+
+
+def test_since_month_still_running_caps_the_window(times_nlp):
+    text = ("Paramilitaries have besieged the town since early March, aid groups say. "
+            "The war began in 2023.")
+    w = infer_publication(make_doc(times_nlp, text))
+    # early March of 2023 (the year beside it) ends on 15 March; still running: within a year of 1 March
+    assert (w.earliest, w.latest) == ("2023-03-15", "2024-03-01")
+
+
+def test_relative_day_resolves_to_one_day_against_a_printed_date(times_nlp, times_res):
+    text = ("Drones hit Zaporizhzhia depot\nPublished 4 June 2024\n\n"
+            "Drones struck a fuel depot in Zaporizhzhia on Sunday, the governor said.")
+    doc = make_doc(times_nlp, text)
+    times([doc], res=times_res)
+    assert doc.published.source == "text"
+    start = text.index("Drones struck")
+    w = window_for(doc, start, text.index(", the governor"))
+    assert (w.earliest, w.latest) == ("2024-06-02", "2024-06-02")
+    times([doc], res=times_res)     # rerun: same publication day
+    assert (doc.published.earliest, doc.published.source) == ("2024-06-04", "text")

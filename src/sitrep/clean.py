@@ -29,7 +29,18 @@ _TRUNCATED_WITH_DURATION = re.compile(r"(\.\.\.|…)\s*\d{1,2}:\d{2}(:\d{2})?$")
 _TITLE_WITH_DURATION = re.compile(r"^[^.!?]+\s\d{1,2}:\d{2}(:\d{2})?$")
 _SENTENCE_END = re.compile(r"[.!?\"”’)]$")
 _WORD = re.compile(r"[^\W\d_]+")
+# A date or a year in a line: a timestamp ("Updated 13/02/2024 at 16:40") is article text,
+# not a video title with its duration.
+_DATE_IN_LINE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(19|20)\d\d\b|\b(published|updated|posted)\b")
+# Breadcrumb separators: "Home » News » Africa", "Home > World", "Home / News", "News | Sahel".
+_CRUMB_SEP = re.compile(r"\s*[»›>→|]\s*|\s+/\s+")
+_CRUMB_ROOTS = {"home", "homepage", "news", "start", "main", "front page", "index"}
+_HEADLINE_END = re.compile(r"[.:;,]$")
 
+HEADLINE_WORDS = 22       # a teaser headline under a "related" header is at most this long
+RELATED_MAX = 12          # teaser lines taken under one "related" header
+BIO_WORDS = 80            # an author box paragraph is at most this long
+CRUMB_WORDS = 4           # a breadcrumb step is at most this many words
 SHORT_WORDS = 15          # a widget line or video title is at most this many words
 BANNER_WORDS = 6          # an unlabelled line taken along with a banner is at most this long
 HANDLE_WORDS = 5          # a commenter's name is at most this many words
@@ -44,6 +55,9 @@ class Vocabulary:
     ui_words: frozenset[str]
     patterns: tuple[re.Pattern, ...]
     title_follows: frozenset[str]
+    related: frozenset[str]
+    related_patterns: tuple[re.Pattern, ...]
+    bio: frozenset[str]
     headers: tuple[re.Pattern, ...]
     meta: tuple[re.Pattern, ...]
     handles: tuple[re.Pattern, ...]
@@ -59,6 +73,9 @@ class Vocabulary:
                    ui_words=frozenset(raw["words"]["ui"]),
                    patterns=rx(raw["patterns"]["lines"]),
                    title_follows=frozenset(raw["video"]["title_follows"]),
+                   related=frozenset(raw["related"]["headers"]),
+                   related_patterns=rx(raw["related"]["patterns"]),
+                   bio=frozenset(raw["bio"]["headers"]),
                    headers=rx(raw["comments"]["headers"]),
                    meta=rx(raw["comments"]["meta"]),
                    handles=rx(raw["comments"]["handles"]))
@@ -124,8 +141,10 @@ def split_lines(text: str) -> list[_Line]:
 # ---- furniture -----------------------------------------------------------------------
 
 def furniture_lines(lines: list[_Line], *, vocab: Vocabulary) -> list[bool]:
-    marked = [is_widget(line, vocab=vocab) for line in lines]
+    marked = [is_widget(line, vocab=vocab) or is_breadcrumb(line) for line in lines]
     _mark_video_titles(lines, marked, vocab=vocab)
+    _mark_related_blocks(lines, marked, vocab=vocab)
+    _mark_author_box(lines, marked, vocab=vocab)
     _mark_widget_runs(lines, marked)
     return marked
 
@@ -136,12 +155,28 @@ def is_widget(line: _Line, *, vocab: Vocabulary) -> bool:
         return False
     if line.norm in vocab.labels or _DURATION.match(line.norm):
         return True
-    if line.short and (_TRUNCATED_WITH_DURATION.search(line.low) or _TITLE_WITH_DURATION.match(line.low)):
+    if line.short and not _DATE_IN_LINE.search(line.low) and (
+            _TRUNCATED_WITH_DURATION.search(line.low) or _TITLE_WITH_DURATION.match(line.low)):
         return True
     if any(p.search(line.low) for p in vocab.patterns):
         return True
+    # a row of share buttons: "Facebook Twitter WhatsApp Email"
     words = _WORD.findall(line.low)
-    return 0 < len(words) <= 6 and all(w in vocab.ui_words for w in words)
+    return 0 < len(words) <= 10 and all(w in vocab.ui_words for w in words)
+
+
+def is_breadcrumb(line: _Line) -> bool:
+    """ "Home » World » Africa", "Home / News": a navigation trail above the headline.
+
+    Two steps are enough when the trail starts at a site root ("Home"); otherwise three
+    short steps are needed, so that a headline like "Sudan | Fighting in El Fasher" stays.
+    """
+    if line.blank or line.words > 14 or _SENTENCE_END.search(line.low) and not line.low.endswith(")"):
+        return False
+    steps = [s.strip(" .:-–—") for s in _CRUMB_SEP.split(line.low)]
+    if len(steps) < 2 or any(not s or len(s.split()) > CRUMB_WORDS or not _WORD.search(s) for s in steps):
+        return False
+    return steps[0] in _CRUMB_ROOTS or len(steps) >= 3
 
 
 def _mark_video_titles(lines: list[_Line], marked: list[bool], *, vocab: Vocabulary) -> None:
@@ -154,11 +189,69 @@ def _mark_video_titles(lines: list[_Line], marked: list[bool], *, vocab: Vocabul
             marked[nxt] = True
 
 
+def _mark_related_blocks(lines: list[_Line], marked: list[bool], *, vocab: Vocabulary) -> None:
+    # Under a "Related posts" / "Read also" / "More from <outlet>" header come teaser
+    # headlines: short lines without a final full stop.  They may follow each other or be
+    # separated by blank lines; a title-like line standing alone between blank lines right
+    # before a prose paragraph is the article's own subhead (the article goes on), so it stays.
+    for i, line in enumerate(lines):
+        if not _is_related_header(line, vocab=vocab):
+            continue
+        marked[i] = True
+        taken: list[int] = []
+        j = i + 1
+        while j < len(lines) and len(taken) < RELATED_MAX:
+            cur = lines[j]
+            if cur.blank or (marked[j] and not _is_related_header(cur, vocab=vocab)):
+                j += 1           # a widget in the block (tags, a share row) does not end it
+                continue
+            if not _headline_like(cur) or _is_related_header(cur, vocab=vocab):
+                last = taken[-1] if taken else None
+                if last is not None and _prose(cur) and lines[last - 1].blank and lines[last + 1].blank:
+                    taken.pop()
+                break
+            taken.append(j)
+            j += 1
+        for k in taken:
+            marked[k] = True
+
+
+def _is_related_header(line: _Line, *, vocab: Vocabulary) -> bool:
+    return line.norm in vocab.related or (line.words <= 8 and any(p.match(line.norm) for p in vocab.related_patterns))
+
+
+def _headline_like(line: _Line) -> bool:
+    first = line.raw.strip()[:1]
+    return 2 <= line.words <= HEADLINE_WORDS and (first.isupper() or first.isdigit()) \
+        and not _HEADLINE_END.search(line.low)
+
+
+def _prose(line: _Line) -> bool:
+    return line.words > HEADLINE_WORDS or bool(re.search(r"[.!?][\"”’)]?$", line.low))
+
+
+def _mark_author_box(lines: list[_Line], marked: list[bool], *, vocab: Vocabulary) -> None:
+    # "About the author" and the short biography paragraph under it (a long one is text).
+    for i, line in enumerate(lines):
+        if line.norm not in vocab.bio:
+            continue
+        marked[i] = True
+        j = _next_nonblank(lines, i)
+        para = []
+        while j is not None and j < len(lines) and not lines[j].blank:
+            para.append(j)
+            j += 1
+        if para and sum(lines[k].words for k in para) <= BIO_WORDS:
+            for k in para:
+                marked[k] = True
+
+
 def _mark_widget_runs(lines: list[_Line], marked: list[bool]) -> None:
     # A block of short lines, at least half of them widgets, is one banner: its other
-    # very short lines (truncated labels, taglines) go with it.  The text's first line is
-    # kept: that is where a scrape puts its headline, right above the page chrome.
-    first = _next_nonblank(lines, -1)
+    # very short lines (truncated labels, taglines) go with it.  The text's first line that
+    # is not a widget itself is kept: that is where a scrape puts its headline, among the
+    # page chrome (a breadcrumb above it, a "Loading..." below it).
+    first = next((i for i, line in enumerate(lines) if not line.blank and not marked[i]), None)
     for run in _runs(lines):
         if len(run) < 2 or not all(lines[i].short for i in run):
             continue

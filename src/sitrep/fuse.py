@@ -41,6 +41,7 @@ from datetime import date
 from importlib import resources as importlib_resources
 
 from .model import Claim, DateWindow, Event, FusedEvent, Location
+from .normalize.places import name_key, skeleton
 
 MAX_MONTHS = 3
 MAX_YEARS = 2
@@ -474,10 +475,26 @@ def place_name(where: str | None) -> str | None:
     return None
 
 
+def place_identity(name: str | None) -> str:
+    """One key for every spelling of a place: Derna/Darnah/Darna, Idlib/Idleb, Misrata/Misurata.
+
+    The loose transliteration skeleton of the gazetteer is used only for names long enough not to
+    collide by chance; shorter names keep their folded spelling.
+    """
+    if not name:
+        return ""
+    key = name_key(name)
+    sk = skeleton(key)
+    return f"~{sk}" if len(sk) >= 3 else key
+
+
 def series_key(claim: Claim, *, place_key: Callable[[str | None], str | None] = place_name) -> str:
-    """The key a claim's series is stored under (stable, so the store can look series up)."""
+    """The key a claim's series is stored under (stable, so the store can look series up).
+
+    What is counted (normalised head noun and qualifier), the canonical actor, the place's
+    identity across spellings, and the unit."""
     quantity, qualifier = quantity_of(claim.about)
-    return "|".join([quantity, qualifier or "", _norm(claim.actor), _norm(place_key(claim.where)),
+    return "|".join([quantity, qualifier or "", _norm(claim.actor), place_identity(place_key(claim.where)),
                      _norm(claim.unit) or "people"])
 
 

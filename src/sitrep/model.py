@@ -190,12 +190,18 @@ class Document:
 
         Blanking (not deleting) keeps every offset valid in ``text``.
         """
-        chars = list(self.text if self.comments_start is None else self.text[:self.comments_start])
-        for s in self.boilerplate:
-            for i in range(s.start, min(s.end, len(chars))):
-                if chars[i] != "\n":
-                    chars[i] = " "
-        return "".join(chars)
+        base = self.text if self.comments_start is None else self.text[:self.comments_start]
+        # by slices, not a list of characters: a 10 MB text would cost ~100 MB of pointers
+        parts, pos = [], 0
+        for s in sorted(self.boilerplate, key=lambda s: s.start):
+            a, b = max(s.start, pos), min(s.end, len(base))
+            if a >= b:
+                continue
+            parts.append(base[pos:a])
+            parts.append("".join("\n" if ch == "\n" else " " for ch in base[a:b]))
+            pos = b
+        parts.append(base[pos:])
+        return "".join(parts)
 
     def span_text(self, span: Span) -> str:
         return self.text[span.start:span.end]

@@ -46,7 +46,9 @@ LSH_THRESHOLD = 0.3          # Jaccard of sentence shingle sets that makes a can
 WORD_LSH_THRESHOLD = 0.5     # Jaccard of sentence content-word sets that makes a candidate
 MIN_CONTENT_WORDS = 5
 MIN_INDEXED_WORDS = 8        # shorter sentences are too generic to be evidence of copying
-MAX_CANDIDATES = 50          # per new document: the documents sharing the most sentences
+MAX_CANDIDATES = 10          # per new document: the documents sharing the most sentences
+MIN_HITS = 2                 # LSH hits (sentence x table) a candidate needs before it is aligned:
+                             # one sentence found by both tables, or two sentences by one
 MIN_SIMILARITY = 0.5         # sentence pairs below this do not align
 STRONG = 0.7                 # an aligned sentence this close counts as copied, not merely alike
 
@@ -56,8 +58,11 @@ RELATIONS = ("duplicate", "copies_with_edits", "quotes", "same_underlying_report
 def _load_words() -> dict:
     raw = importlib_resources.files("sitrep").joinpath("data/reuse.json").read_text(encoding="utf-8")
     data = json.loads(raw)
+    credit = tuple(data["credit_cues"]["phrases"])
     return {
-        "credit": tuple(data["credit_cues"]["phrases"]),
+        "credit": credit,
+        # one compiled pattern per phrase, not a fresh compile per passage checked
+        "credit_res": tuple((c, re.compile(r"\b" + re.escape(c) + r"\b")) for c in credit),
         "open": frozenset(data["quote_marks"]["open"]),
         "close": frozenset(data["quote_marks"]["close"]),
     }
@@ -231,7 +236,11 @@ def align(a_text: str, b_text: str, *, min_similarity: float = MIN_SIMILARITY) -
     texts; similarity is the word-weighted mean over its sentences) plus counts
     (``sentences``, ``strong``: sentences at or above :data:`STRONG`, ``a_words``, ``b_words``).
     """
-    sa, sb = sentences(a_text or ""), sentences(b_text or "")
+    return align_sentences(sentences(a_text or ""), sentences(b_text or ""), min_similarity=min_similarity)
+
+
+def align_sentences(sa: list[Sentence], sb: list[Sentence], *, min_similarity: float = MIN_SIMILARITY) -> list[dict]:
+    """:func:`align` over texts already cut into sentences (a text aligned with many others is cut once)."""
     if not sa or not sb:
         return []
     return _passages(sa, sb, _match_sentences(sa, sb, min_similarity=min_similarity))
@@ -239,9 +248,22 @@ def align(a_text: str, b_text: str, *, min_similarity: float = MIN_SIMILARITY) -
 
 # ---- candidates: MinHash LSH over sentences ----------------------------------------------
 
-def _signature(items: Iterable[str]) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
-    m.update_batch([s.encode("utf-8") for s in items])
+def _permutations() -> np.ndarray:
+    # Drawing the permutations is most of the cost of a fresh MinHash: draw them once per
+    # index and hand them to every signature (the same seed gives the same values).
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
+_SIGNATURE_CHUNK = 4096
+
+
+def _signature(items: Iterable[str], perms: np.ndarray) -> MinHash:
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=perms)
+    # update_batch builds an (items x permutations) matrix: in chunks, a sentence of a
+    # million words (a 10 MB line) costs megabytes, not gigabytes; the minimum is the same.
+    items = list(items)
+    for i in range(0, len(items), _SIGNATURE_CHUNK):
+        m.update_batch([s.encode("utf-8") for s in items[i:i + _SIGNATURE_CHUNK]])
     return m
 
 
@@ -281,6 +303,7 @@ class ReuseIndex:
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._wlsh = MinHashLSH(threshold=word_threshold, num_perm=NUM_PERM)
         self._docs: dict[str, _Entry] = {}
+        self._perms = _permutations()
 
     def __contains__(self, name: str) -> bool:
         return name in self._docs
@@ -307,9 +330,9 @@ class ReuseIndex:
         """
         self.remove(doc_name)
         units = _indexable(text or "")
-        sigs = [_signature(shingles(toks)) for toks in units]
+        sigs = [_signature(shingles(toks), self._perms) for toks in units]
         wsets = [w for w in (_content_words(toks) for toks in units) if len(w) >= MIN_CONTENT_WORDS]
-        wsigs = [_signature(w) for w in wsets]
+        wsigs = [_signature(w, self._perms) for w in wsets]
         hits: dict[str, set[int]] = defaultdict(set)
         for table, ms in ((self._lsh, sigs), (self._wlsh, wsigs)):
             for i, m in enumerate(ms):
@@ -318,14 +341,17 @@ class ReuseIndex:
                     if other != doc_name:
                         hits[other].add(i if table is self._lsh else -1 - i)
         self._insert(doc_name, _published_pair(published), _stack(sigs), _stack(wsigs))
-        counts = {k: len(v) for k, v in hits.items()}
+        # Cheap filter before any alignment: a single weak hit is a shared stock phrase far
+        # more often than copying; the cap keeps the cost per new document flat in corpus size.
+        counts = {k: len(v) for k, v in hits.items() if len(v) >= MIN_HITS}
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]
 
     def _insert(self, name: str, published, sigs: np.ndarray, wsigs: np.ndarray) -> None:
         self._docs[name] = _Entry(published, sigs, wsigs)
         for table, arr in ((self._lsh, sigs), (self._wlsh, wsigs)):
             for i, hv in enumerate(arr):
-                table.insert(f"{name}\t{i}", MinHash(num_perm=NUM_PERM, hashvalues=hv, scheme=SCHEME))
+                table.insert(f"{name}\t{i}", MinHash(num_perm=NUM_PERM, hashvalues=hv, scheme=SCHEME,
+                                                       permutations=self._perms))
 
     def to_bytes(self) -> bytes:
         def enc(arr: np.ndarray) -> str:
@@ -378,8 +404,20 @@ class _Side:
     outlet: str | None = None
 
     @cached_property
+    def sents(self) -> list[Sentence]:
+        return sentences(self.text)
+
+    @cached_property
     def n_words(self) -> int:
-        return sum(len(s.tokens) for s in sentences(self.text)) or 1
+        return sum(len(s.tokens) for s in self.sents) or 1
+
+    @cached_property
+    def numbers(self) -> set[str]:
+        return _numbers(self.text)
+
+    @cached_property
+    def sources(self) -> set[str]:
+        return _sources(self.text)
 
 
 _NUMBER_RE = re.compile(r"\b\d[\d,.]*\b")
@@ -403,7 +441,7 @@ def _sources(text: str) -> set[str]:
 
 def _cues(text: str) -> set[str]:
     text = normalise(text)
-    return {c for c in _WORDS["credit"] if re.search(r"\b" + re.escape(c) + r"\b", text)}
+    return {c for c, rx in _WORDS["credit_res"] if rx.search(text)}
 
 
 def _credited(side: _Side, start: int, end: int, source_passage: str, other_outlet: str | None) -> bool:
@@ -477,8 +515,8 @@ def classify(a: _Side, b: _Side, passages: list[dict]) -> tuple[str, _Side, _Sid
                     and _credited(quoter, p["a_start"], p["a_end"], other.text[p["b_start"]:p["b_end"]], other.outlet)]
         if credited:
             return "quotes", quoter, other, credited
-    shared_numbers = _numbers(a.text) & _numbers(b.text)
-    shared_sources = _sources(a.text) & _sources(b.text)
+    shared_numbers = a.numbers & b.numbers
+    shared_sources = a.sources & b.sources
     if strong >= 1 and len(shared_numbers) >= 2 and shared_sources:
         return "same_underlying_report", copier, source, oriented
     return None
@@ -504,7 +542,7 @@ def _evidence(relation: str, copier: _Side, source: _Side, passages: list[dict])
 
 def reuse_between(a: _Side, b: _Side) -> tuple[str, Reuse] | None:
     """(copier name, Reuse pointing at the other) for two texts, or None."""
-    res = classify(a, b, align(a.text, b.text))
+    res = classify(a, b, align_sentences(a.sents, b.sents))
     if res is None:
         return None
     relation, copier, source, passages = res
@@ -513,8 +551,17 @@ def reuse_between(a: _Side, b: _Side) -> tuple[str, Reuse] | None:
     return copier.name, Reuse(other=source.name, relation=relation, evidence=evidence, share=share, passages=keep)
 
 
+# Reuse looks at the head of a huge text only (offsets stay valid): a 10 MB single line
+# would otherwise cost gigabytes of shingles and word tuples.
+MAX_REUSE_CHARS = 1_000_000
+
+
+def _reuse_text(doc: Document) -> str:
+    return doc.article_text()[:MAX_REUSE_CHARS]
+
+
 def _side(doc: Document) -> _Side:
-    return _Side(doc.doc, doc.article_text(), _published_pair(doc.published), doc.outlet)
+    return _Side(doc.doc, _reuse_text(doc), _published_pair(doc.published), doc.outlet)
 
 
 def find_reuse(docs: list[Document], *, index: ReuseIndex | None = None,
@@ -531,16 +578,23 @@ def find_reuse(docs: list[Document], *, index: ReuseIndex | None = None,
     batch = {d.doc: d for d in docs}
     pairs: set[tuple[str, str]] = set()
     for doc in sorted(docs, key=lambda d: d.doc):
-        for other, _ in index.add(doc.doc, doc.article_text(), doc.published):
+        for other, _ in index.add(doc.doc, _reuse_text(doc), doc.published):
             pairs.add(tuple(sorted((doc.doc, other))))
     out: dict[str, list[Reuse]] = {name: [] for name in batch}
+    sides: dict[str, _Side | None] = {}   # memo for this call: a text in many pairs is read and cut once
+
+    def side(name: str) -> _Side | None:
+        if name not in sides:
+            d = batch.get(name) or (fetch(name) if fetch else None)
+            sides[name] = _side(d) if d is not None else None
+        return sides[name]
+
     for x, y in sorted(pairs):
-        dx = batch.get(x) or (fetch(x) if fetch else None)
-        dy = batch.get(y) or (fetch(y) if fetch else None)
-        if dx is None or dy is None:
+        sx, sy = side(x), side(y)
+        if sx is None or sy is None:
             log.debug("reuse candidate %s~%s skipped: text of an earlier document not available", x, y)
             continue
-        found = reuse_between(_side(dx), _side(dy))
+        found = reuse_between(sx, sy)
         if found:
             copier, reuse = found
             out.setdefault(copier, []).append(reuse)

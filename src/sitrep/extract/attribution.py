@@ -53,12 +53,78 @@ class Speaker:
     end: int = 0
 
     def chain(self) -> str:
-        out = self.name
-        if self.affiliation and self.affiliation.lower() not in self.name.lower():
-            out += f" ({self.affiliation})"
-        if self.via and self.via.lower() not in self.name.lower():
-            out += f" via {self.via}"
+        name, role = _split_role(_tidy(self.name))
+        affiliation = _short_affiliation(self.affiliation or role)
+        # "via the Sahel Monitor website" -> "via Sahel Monitor"
+        via = _OUTLET_TAIL.sub("", _tidy(self.via)) if self.via else None
+        out = name
+        if affiliation and affiliation.lower() not in name.lower():
+            out += f" ({affiliation})"
+        if via and via.lower() not in name.lower() and via.lower() != name.lower():
+            out += f" via {via}"
         return out
+
+
+# ---- reading well in a brief: one cleanup of every source string -----------------------------
+
+_LEAD_DET = re.compile(r"^(?:[Aa]n?|[Tt]he)\s+(?=[a-z])")
+_OUTLET_TAIL = re.compile(r"\s+(?:" + "|".join(sorted(_OUTLET_NOUNS)) + r")$")
+_TRAIL_CLAUSE = re.compile(r",\s*(?:which|who|whose|that|where|a|an|the)\s.*$")
+_ROLE_NAME = re.compile(r"^(?P<role>[a-z][^,]*?),\s+(?P<name>(?:[A-Z][\w.'’-]*\s*){2,5})$")
+_AFFIL_CUT = re.compile(r"\s+(?:in|at|on|from|for|of)\s+(?:the\s+)?(?=[a-z])")
+
+
+def _balance(text: str) -> str:
+    """'the Kanbalu Defence Force (PDF' -> '... (PDF)'; a stray ')' goes."""
+    if text.count("(") > text.count(")"):
+        return text + ")"
+    if text.count(")") > text.count("("):
+        return text.replace(")", "")
+    return text
+
+
+def _tidy(name: str | None) -> str:
+    """A source phrase as a brief shows it: no leading article before a common noun, no trailing
+    relative clause or apposition, balanced brackets, an outlet's leading 'the' capitalised."""
+    if not name:
+        return ""
+    text = " ".join(name.split()).strip(" ,;:")
+    text = _TRAIL_CLAUSE.sub("", text) if len(text.split()) > 3 else text
+    text = _LEAD_DET.sub("", text)
+    if text[:4] == "the " and set(re.findall(r"[a-z]+", text.lower())) & OUTLET_WORDS:
+        text = "The " + text[4:]                  # "the Wall Street Journal" is named "The ..."
+    text = _balance(text)
+    return text
+
+
+def _split_role(name: str) -> tuple[str, str | None]:
+    """'commander of the vigilante force, Ali Musa' -> ('Ali Musa', 'commander of the vigilante force')."""
+    m = _ROLE_NAME.match(name)
+    if m:
+        return m.group("name").strip(), m.group("role")
+    return name, None
+
+
+def _short_affiliation(text: str | None) -> str | None:
+    """The part of a role that says whom the speaker speaks for, short enough for a bracket:
+    'spokesman for the Kachin Independence Army' -> 'Kachin Independence Army';
+    'the commander of a militia that fights with the army' -> 'commander of a militia'."""
+    if not text:
+        return None
+    text = _tidy(text)
+    # "spokesman for X", "head of the X Agency": the named body is what a reader needs
+    text = re.sub(r"^[Tt]he\s+", "", text)
+    m = re.search(r"\b(?:of|for|at|with)\s+(?:the\s+)?((?:[A-Z][\w'’.-]*|of|for|and|the|de|al)"
+                  r"(?:\s+(?:[A-Z][\w'’.-]*|of|for|and|the|de|al|\([A-Z]+\)))*)", text)
+    if m:
+        body = _balance(m.group(1).rstrip(" ,"))
+        # a body's name: two capitalised words or more, or an acronym ("Madina" alone is a place)
+        if body[:1].isupper() and (len(re.findall(r"\b[A-Z]", body)) >= 2 or body.isupper()):
+            return body
+    words = text.split()
+    if len(words) > 5 and any(w[:1].islower() for w in words):
+        text = _AFFIL_CUT.split(text, maxsplit=1)[0] if _AFFIL_CUT.search(text) else " ".join(words[:5])
+    return text
 
 
 @dataclass
@@ -120,6 +186,11 @@ def _phrase(tok, *, drop=("relcl", "acl", "appos", "punct", "advcl", "cc", "conj
     while hi + 1 in s:
         hi += 1
     doc = tok.doc
+    # a heading line above the sentence is not part of the phrase ("Odesa\nFalling debris ...")
+    while lo < tok.i and "\n" in doc[lo:tok.i + 1].text:
+        lo += 1
+    while hi > tok.i and "\n" in doc[tok.i:hi + 1].text:
+        hi -= 1
     while lo < hi and (doc[lo].is_punct or doc[lo].lower_ in _DETS and doc[lo + 1].pos_ == "PROPN"):
         lo += 1
     while hi > lo and doc[hi].is_punct:
@@ -242,12 +313,14 @@ def _speaker_of_verb(doc, verb, *, earlier) -> Speaker | None:
     subj = _subject(verb)
     if subj is not None and subj.dep_ == "expl":
         return None
-    if verb.lemma_ in _CITE and subj is not None:
+    if verb.lemma_ in _CITE and subj is not None and _cites_a_source(verb):
         # "the newspaper cited X as saying": X speaks, the subject is the outlet
         for child in verb.children:
             if child.dep_ == "dobj":
                 sp = _speaker_from_token(doc, child, verb=verb, earlier=earlier)
                 outlet = _speaker_from_token(doc, subj, verb=verb, earlier=earlier)
+                if outlet is not None and subj.lemma_.lower() in _OUTLET_NOUNS and subj.pos_ == "NOUN":
+                    outlet.name = _outlet_before(doc, subj) or outlet.name
                 if sp is not None:
                     sp.via = outlet.name if outlet else None
                 return sp
@@ -256,6 +329,21 @@ def _speaker_of_verb(doc, verb, *, earlier) -> Speaker | None:
     if subj is None:
         return None
     return _speaker_from_token(doc, subj, verb=verb, earlier=earlier)
+
+
+_SOURCE_NOUNS = frozenset({"source", "official", "officer", "spokesman", "spokeswoman", "spokesperson", "witness",
+                           "resident", "commander", "minister", "diplomat", "analyst", "expert", "doctor", "medic"})
+
+
+def _cites_a_source(verb) -> bool:
+    """'the paper cited officials as saying' names who spoke; 'he cited a November raid' does not."""
+    for child in verb.children:
+        if child.dep_ in ("advcl", "prep", "xcomp") and (child.lower_ == "as" or child.lemma_ in SPEECH_VERBS):
+            return True
+        if child.dep_ == "dobj" and (child.ent_type_ in ("PERSON", "ORG", "NORP")
+                                     or child.lemma_.lower() in _SOURCE_NOUNS):
+            return True
+    return False
 
 
 def _detached_subject(verb):
@@ -276,15 +364,94 @@ def _detached_subject(verb):
     return found
 
 
+_OUTLET_NOUN_RE = "|".join(sorted(_OUTLET_NOUNS))
+# "the Telegraph newspaper", "the Hiiraan Online website": a name given with its kind of outlet
+_NAMED_OUTLET = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w'’&-]*\s+){0,3}[A-Z][\w'’&-]*)\s+(?:" + _OUTLET_NOUN_RE + r")s?\b")
+
+
 def _outlet_before(doc, tok) -> str | None:
     """'the newspaper' -> the last outlet-like organisation named before it."""
-    best = None
+    best, at = None, -1
     for e in tok.doc.ents:
         if e.end_char > tok.idx:
             break
         if e.label_ in ("ORG", "WORK_OF_ART", "PERSON") and set(re.findall(r"[a-z]+", e.text.lower())) & OUTLET_WORDS:
-            best = e
-    return " ".join(best.text.split()) if best is not None else getattr(doc, "outlet", None)
+            best, at = " ".join(e.text.split()), e.start_char
+    for m in _NAMED_OUTLET.finditer(tok.doc.text, 0, tok.idx):
+        if m.start() > at:
+            best, at = "The " + " ".join(m.group(1).split()), m.start()
+    return best if best is not None else getattr(doc, "outlet", None)
+
+
+# a document speaks for its publisher: "a report in the Daily Trust", "an article by Al-Monitor"
+_DOCUMENT_NOUNS = frozenset({"report", "article", "story", "investigation", "editorial", "dispatch", "broadcast",
+                             "bulletin", "documentary"})
+# definite nouns that point back at a named body ("the group said", "the ministry added")
+_BACK_NOUNS = {
+    "group": ("ARMED_GROUP",), "militia": ("ARMED_GROUP",), "movement": ("ARMED_GROUP",),
+    "militants": ("ARMED_GROUP",), "insurgents": ("ARMED_GROUP",), "rebels": ("ARMED_GROUP",),
+    "ministry": ("GOV_BODY",), "army": ("GOV_BODY",), "military": ("GOV_BODY",), "government": ("GOV_BODY",),
+    "monitor": ("ORG",), "observatory": ("ORG",), "agency": ("ORG", "GOV_BODY"), "organisation": ("ORG",),
+    "organization": ("ORG",), "charity": ("ORG",), "office": ("ORG", "GOV_BODY"),
+}
+
+
+def _outlet_of_document(doc, head) -> str | None:
+    """'a report Monday in the Guardian newspaper of Britain' -> 'The Guardian'."""
+    if head.lemma_.lower() not in _DOCUMENT_NOUNS:
+        return None
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("in", "by", "from", "on"):
+            continue
+        for obj in prep.children:
+            if obj.dep_ != "pobj":
+                continue
+            if obj.lemma_.lower() in _OUTLET_NOUNS:
+                # the capitalised words right before the noun: "the Daily Trust newspaper"
+                names, i = [], obj.i - 1
+                while i >= 0 and obj.doc[i].text[:1].isupper() and obj.doc[i].is_alpha:
+                    names.insert(0, obj.doc[i].text)
+                    i -= 1
+                if names:
+                    lead = "The " if i >= 0 and obj.doc[i].lower_ == "the" else ""
+                    return lead + " ".join(names)
+            if obj.pos_ == "PROPN" and obj.ent_type_ in ("ORG", "WORK_OF_ART"):
+                ent = next((e for e in obj.doc.ents if e.start <= obj.i < e.end), None)
+                if ent is not None:
+                    return " ".join(ent.text.split())
+    return None
+
+
+def _issuer_of_document(head):
+    """'a statement by the coalition', 'a video from the group' -> the token of who issued it."""
+    if head.lemma_.lower() not in _DOCUMENT_NOUNS | {"statement", "communique", "video", "message", "post"}:
+        return None
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.pos_ in ("PROPN", "NOUN") and obj.lemma_.lower() not in _OUTLET_NOUNS:
+                    return obj
+    return None
+
+
+def _named_body_before(doc, head) -> str | None:
+    """'the group' / 'the ministry' / 'the Observatory' -> the last named body it can stand for."""
+    word = head.lower_
+    labels = _BACK_NOUNS.get(word) or _BACK_NOUNS.get(head.lemma_.lower())
+    fallback = None
+    mentions = [(m.start, m.label, doc.entity_name(m.entity) or m.text)
+                for m in getattr(doc, "mentions", None) or [] if m.entity and m.label != "PERSON"]
+    if not mentions:
+        # before the actor stage: spaCy's organisations, matched by the word only (no kind known)
+        mentions = [(e.start_char, "", e.text) for e in head.doc.ents if e.label_ == "ORG"]
+    for start, label, name in sorted(mentions):
+        if start >= head.idx:
+            break
+        if word in {w.lower() for w in re.findall(r"[\w'’-]+", name)}:
+            fallback = ("word", name)
+        elif labels and label in labels and (fallback is None or fallback[0] != "word"):
+            fallback = ("label", name)
+    return fallback[1] if fallback else None
 
 
 def _entity_name_at(doc, start: int, end: int) -> str | None:
@@ -334,6 +501,23 @@ def _speaker_from_token(doc, tok, *, verb, earlier) -> Speaker | None:
         for prev in reversed(earlier):
             if prev.name.split()[-1].lower() == head.lower_ and prev.name.lower() != name.lower():
                 return Speaker(prev.name, prev.affiliation, via or prev.via, s, e)
+        if len(name.split()) == 2:
+            body = _named_body_before(doc, head)
+            if body:
+                return Speaker(body, None, via, s, e)
+    elif head.pos_ == "PROPN" and len(name.split()) <= 2 and name.split()[0].lower() == "the" \
+            and head.lower_ in _BACK_NOUNS:
+        body = _named_body_before(doc, head)      # "the Observatory" after its full name
+        if body:
+            return Speaker(body, None, via, s, e)
+    outlet = _outlet_of_document(doc, head)
+    if outlet:
+        return Speaker(outlet, None, via, s, e)
+    issuer = _issuer_of_document(head)
+    if issuer is not None:
+        sp = _speaker_from_token(doc, issuer, verb=verb, earlier=earlier)
+        if sp is not None:
+            return sp
     canonical = _entity_name_at(doc, s, e)
     return Speaker(canonical or name, affiliation, via, s, e)
 

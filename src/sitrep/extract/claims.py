@@ -19,7 +19,8 @@ from types import MappingProxyType
 
 from ..model import Claim, DateWindow, Document, Span, Value
 from ..pipeline import stage
-from .attribution import Context, context_for, hedge_cue, speaker_for
+from ..normalize.places import name_key, skeleton
+from .attribution import SPEECH_VERBS, Context, context_for, hedge_cue, speaker_for
 from .numbers import NumberMatch, find_numbers
 
 log = logging.getLogger(__name__)
@@ -294,24 +295,148 @@ def _about_unit(span, m: NumberMatch, where: str | None) -> str:
 
 # ---- where, when, actor -----------------------------------------------------------------
 
-def _where(doc: Document, sent, m: NumberMatch, *, ents) -> str | None:
-    places = [p for p in doc.places if sent.start_char <= p.start < sent.end_char]
-    if not places:
-        places = [_EntPlace(e.start_char, e.text) for e in ents
-                  if e.label_ in ("GPE", "LOC", "FAC") and sent.start_char <= e.start_char < sent.end_char]
-    if not places:
-        return None
-    # prefer a place after the number in its clause, else the closest before it
-    after = [p for p in places if p.start >= m.end]
-    best = min(after, key=lambda p: p.start) if after else max(places, key=lambda p: p.start)
-    return getattr(best, "name", None) or best.text
+# words around a place name as written that do not belong to its name ("Taiz city", "the Sinai")
+_PLACE_TRIM_HEAD = frozenset({"the"})
+_PLACE_TRIM_TAIL = frozenset({"city", "town", "village", "area", "areas"})
+# a counted noun's own clauses that state something else: "800 fighters ... and camps near the town"
+_NOT_OWN = frozenset({"conj", "cc", "parataxis", "appos"})
+# a verb's dependents that say where the counted thing is
+_VERB_PLACE_DEPS = frozenset({"prep", "advmod", "npadvmod", "agent", "dative", "oprd", "acomp"})
 
 
 @dataclass
-class _EntPlace:
-    start: int
+class _PlaceRef:
+    lo: int                  # first and last token of the mention
+    hi: int
+    start: int               # character offsets
     text: str
-    name: str | None = None
+    name: str | None = None  # the gazetteer name, when resolved
+
+
+def place_display_name(text: str, name: str | None) -> str:
+    """How a claim names a place: the gazetteer's name, except where that name is only another
+    transliteration of the words in the text ("Darnah" for "Derna", "Ta‘izz" for "Taiz"): then
+    the text's own spelling, which is the one readers know."""
+    words = text.split()
+    while len(words) > 1 and words[0].lower() in _PLACE_TRIM_HEAD:
+        words = words[1:]
+    while len(words) > 1 and words[-1].lower() in _PLACE_TRIM_TAIL:
+        words = words[:-1]
+    written = " ".join(words)
+    if not name:
+        return written
+    if not name.isascii() or skeleton(name_key(written)) == skeleton(name_key(name)):
+        return written
+    return name
+
+
+def _sentence_places(doc: Document, sent, *, ents) -> list[_PlaceRef]:
+    sdoc = sent.doc
+    out = []
+    for p in doc.places:
+        if sent.start_char <= p.start < sent.end_char:
+            sp = sdoc.char_span(p.start, p.end, alignment_mode="expand")
+            if sp is not None and len(sp):
+                out.append(_PlaceRef(sp.start, sp.end - 1, p.start, p.text, p.name))
+    if not out:
+        out = [_PlaceRef(e.start, e.end - 1, e.start_char, e.text) for e in ents
+               if e.label_ in ("GPE", "LOC", "FAC") and sent.start_char <= e.start_char < sent.end_char]
+    return sorted(out, key=lambda r: r.start)
+
+
+def _own_tokens(tok, *, skip: set[int]) -> set[int]:
+    """The subtree of ``tok`` without conjoined or appended phrases (what it says about itself)."""
+    out, todo = set(), [tok]
+    while todo:
+        t = todo.pop()
+        if t.i in skip:
+            continue
+        out.add(t.i)
+        todo.extend(c for c in t.children if c.dep_ not in _NOT_OWN)
+    return out
+
+
+def _first_place(ids: set[int], places: list[_PlaceRef]) -> _PlaceRef | None:
+    return next((p for p in places if any(i in ids for i in range(p.lo, p.hi + 1))), None)
+
+
+def _governing_verb(tok):
+    cur = tok
+    for _ in range(6):
+        if cur.pos_ in ("VERB", "AUX") or cur.dep_ == "ROOT" or cur.head is cur:
+            return cur
+        cur = cur.head
+    return None
+
+
+def _place_from_parse(anchor, span, places: list[_PlaceRef]) -> _PlaceRef | None:
+    """The place the counted thing is at: a place modifying the counted noun ("fighters in Sirte"),
+    the aggregate it is counted by ("the number of fighters in Libya"), its verb ("were deployed to
+    Kismayo"), or the subject's own place ("the Herat branch counts 300 fighters")."""
+    skip = {t.i for t in span}
+    found = _first_place(_own_tokens(anchor, skip=skip), places)
+    if found is not None:
+        return found
+    # "the number of fighters in Libya": climb from the counted noun to the noun that frames it
+    cur = anchor
+    while cur.dep_ in ("pobj", "prep") and cur.head is not cur and cur.head.pos_ in ("NOUN", "PROPN", "ADP"):
+        cur = cur.head
+        if cur.pos_ in ("NOUN", "PROPN"):
+            found = _first_place(_own_tokens(cur, skip=skip), places)
+            if found is not None:
+                return found
+    verb = _governing_verb(cur)
+    if verb is None:
+        return None
+    own = _own_tokens(cur, skip=set())
+    for child in verb.children:
+        if child.dep_ in _VERB_PLACE_DEPS and child.i not in own:
+            found = _first_place(_own_tokens(child, skip=skip), places)
+            if found is not None:
+                return found
+    if verb.lemma_.lower() in SPEECH_VERBS:
+        return None                      # "officials in Kabul said": where the speakers are
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.i not in own:
+            # the subject's own modifiers, not a relative clause about something else
+            found = _first_place(_own_tokens(child, skip=skip | {c.i for c in child.children
+                                                                 if c.dep_ in ("relcl", "acl")}), places)
+            if found is not None:
+                return found
+    return None
+
+
+def _says_the_country(anchor, span) -> bool:
+    """'displaced across the country', 'killed in the country': the article's own country."""
+    ids = _own_tokens(anchor, skip={t.i for t in span})
+    verb = _governing_verb(anchor)
+    if verb is not None:
+        ids |= {t.i for c in verb.children if c.dep_ == "prep" for t in c.subtree}
+    doc = anchor.doc
+    return any(doc[i].lower_ == "country" and i > 0 and doc[i - 1].lower_ == "the" for i in ids)
+
+
+def _main_country(doc: Document) -> str | None:
+    counts: dict[str, int] = {}
+    for p in doc.places:
+        if p.country:
+            counts[p.country] = counts.get(p.country, 0) + 1
+    return max(counts, key=lambda c: (counts[c], c)) if counts else None
+
+
+def _where(doc: Document, sent, span, anchor, *, ents) -> str | None:
+    places = _sentence_places(doc, sent, ents=ents)
+    best = _place_from_parse(anchor, span, places) if anchor is not None and places else None
+    if best is None and anchor is not None and _says_the_country(anchor, span):
+        return _main_country(doc)
+    if not places:
+        return None
+    if best is None:
+        names = {p.name or p.text for p in places}
+        if len(names) != 1:
+            return None                  # several places and none attached to the figure
+        best = places[0]
+    return place_display_name(best.text, best.name)
 
 
 def _window_fn():
@@ -394,30 +519,31 @@ def _claim_for(doc: Document, m: NumberMatch, *, window_for, ctx: Context, ents:
     if span is None or not len(span) or _anaphoric(span) or _in_name(doc, m):
         return None
     sent = ctx.sent_of(span[0])
-    where = _where(doc, sent, m, ents=ents)
     noun = None
     if m.kind in ("money", "percent", "distance"):
+        where = _where(doc, sent, span, span.root, ents=ents)
         about, unit = _about_unit(span, m, where), m.unit
+    elif _population(span, None) is not None:
+        owner = span.root.head.head if span.root.dep_ == "pobj" else span.root.head
+        where = _where(doc, sent, span, owner, ents=ents)
+        about, unit = _population(span, where), "people"
     else:
-        pop = _population(span, where)
-        if pop is not None:
-            about, unit = pop, "people"
-        else:
-            noun = counted_noun(span)
+        noun = counted_noun(span)
+        info = _noun_info(noun) if noun is not None else None
+        if info is None:
+            noun = _noun_from_context(span, sent)
             info = _noun_info(noun) if noun is not None else None
-            if info is None:
-                noun = _noun_from_context(span, sent)
-                info = _noun_info(noun) if noun is not None else None
-            if info is not None and info.kind == "source":
+        if info is not None and info.kind == "source":
+            return None
+        if info is not None:
+            about, unit = _about_count(noun, info, span), info.unit
+        else:
+            implicit = _about_implicit(span)
+            if implicit is None:
                 return None
-            if info is not None:
-                about, unit = _about_count(noun, info, span), info.unit
-            else:
-                implicit = _about_implicit(span)
-                if implicit is None:
-                    return None
-                about, unit = implicit
-                noun = None
+            about, unit = implicit
+            noun = None
+        where = _where(doc, sent, span, noun if noun is not None else span.root, ents=ents)
     sp = speaker_for(doc, m.start, m.end, context=ctx)
     evidence = _evidence(ctx.text, sent, m)
     return Claim(

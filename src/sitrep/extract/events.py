@@ -169,6 +169,8 @@ class Candidate:
     pronoun_actor: bool = False      # "they struck ...": continues the previous sentence's event
     anaphoric_actor: bool = False    # "the attackers ...", "they ...": an actor told before
     own_place: bool = False          # the sentence names a place of its own
+    civilian_target: str | None = None   # "" for civilians at large, else the victims' noun
+    generic_crowd: bool = False      # the protest's subject is a crowd, not a named organiser
 
 
 def extract_events(doc: Document, *, rules: Rules, helpers: Helpers | None = None) -> list[Event]:
@@ -178,8 +180,9 @@ def extract_events(doc: Document, *, rules: Rules, helpers: Helpers | None = Non
         return []
     helpers = helpers or Helpers()
     per_sentence: list[list[Candidate]] = []
-    for sent in sdoc.sents:
-        if not sent.text.strip():
+    skip = teaser_blocks(doc.text, rules=rules)
+    for sent in text_sentences(sdoc):
+        if not sent.text.strip() or any(a <= sent.start_char < b for a, b in skip):
             continue
         cands = sentence_candidates(doc, sent, rules=rules)
         cands = merge_in_sentence(cands)
@@ -200,6 +203,46 @@ def extract_events(doc: Document, *, rules: Rules, helpers: Helpers | None = Non
     out.sort(key=lambda e: (e.spans[0].start if e.spans else 0))
     for i, ev in enumerate(out, 1):
         ev.id = f"V{i}"
+    return out
+
+
+def text_sentences(sdoc):
+    """spaCy's sentences, cut again at blank lines: a headline, byline or subhead with no
+    full stop is not part of the paragraph after it."""
+    for sent in sdoc.sents:
+        start = sent.start
+        for tok in sent:
+            if tok.is_space and "\n\n" in tok.text.replace("\r", "") and tok.i > start:
+                yield sdoc[start:tok.i]
+                start = tok.i + 1
+        if start < sent.end:
+            yield sdoc[start:sent.end]
+
+
+def teaser_blocks(text: str, *, rules: Rules) -> list[tuple[int, int]]:
+    """Character ranges of 'Related posts' / 'Read also' blocks: other stories' headlines."""
+    out, pos = [], 0
+    heads = rules.lex["teaser_heads"]
+    lines = text.splitlines(keepends=True)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        bare = line.strip().rstrip(":").lower()
+        if bare in heads or any(bare.startswith(h + ":") for h in heads):
+            start = pos
+            end = pos + len(line)
+            if bare in heads:        # a heading: the headlines follow, one a line, until a gap
+                j = i + 1
+                while j < len(lines) and lines[j].strip() and len(lines[j]) < 160:
+                    end += len(lines[j])
+                    j += 1
+                pos, i = end, j
+            else:
+                pos, i = end, i + 1
+            out.append((start, end))
+            continue
+        pos += len(line)
+        i += 1
     return out
 
 
@@ -558,6 +601,16 @@ def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = No
         return refer_back(tok, doc, helpers, person=tok.lower_ in ("he", "she", "him", "her"))
     if _is_generic(tok, doc, rules):
         return refer_back(tok, doc, helpers) or phrase_text(tok)
+    if rules is not None and _mention_at(tok, doc) is None:
+        owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"
+                      and c.lower_ in ("its", "their")), None)
+        if owner is not None and in_lex(tok, rules.lex["armed"]):
+            # "its fighters", "their troops": the group named before
+            return refer_back(owner, doc, helpers) or phrase_text(tok)
+        force = _force_modifier(tok, doc, rules)
+        if force is not None:
+            # "a military column", "army positions": the force, not its formation
+            return mention_name(force, doc, helpers, places=False) or force.text
     # "gunmen suspected of being part of X", "fighters loyal to X": X is the actor
     for ch in tok.children:
         if (ch.dep_ in ("acl", "relcl", "amod") and lemma(ch) in AFFILIATION_WORDS) or (
@@ -589,6 +642,18 @@ def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = No
                     return name
     text = phrase_text(tok)
     return text if len(text) <= 60 else tok.text
+
+
+def _force_modifier(tok, doc: Document, rules: Rules):
+    """The force word modifying a formation or installation noun ('army' in 'army convoy')."""
+    if not in_lex(tok, rules.lex["formation"]):
+        return None
+    for c in tok.lefts:
+        if c.dep_ in ("compound", "amod", "nmod") and (
+                in_lex(c, rules.lex["force"]) or (_mention_at(c, doc) is not None
+                                                  and _mention_at(c, doc).label in ARMED_LABELS)):
+            return c
+    return None
 
 
 AFFILIATION_WORDS = frozenset({"suspect", "believe", "link", "loyal", "affiliate", "allied", "ally",
@@ -667,6 +732,8 @@ def sentence_candidates(doc: Document, sent, *, rules: Rules) -> list[Candidate]
                 continue
         if is_anaphoric(head, trig) or is_question(head) or is_habitual_description(head):
             continue
+        if is_evaluation(head) or figurative_explosion(head, trig, rules):
+            continue
         cand = classify(doc, trig, head, span, sent, rules=rules)
         if cand is not None:
             out.append(cand)
@@ -677,9 +744,27 @@ def is_anaphoric(head, trig: Trigger) -> bool:
     """'the attacks', 'these killings' with no target of their own refer back to told events."""
     if trig.strength == "strong" or head.pos_ != "NOUN" or head.tag_ not in ("NNS", "NNPS"):
         return False
-    dets = {c.lower_ for c in head.children if c.dep_ == "det"}
+    dets = {c.lower_ for c in head.children if c.dep_ in ("det", "poss")}
     own = any(c.dep_ in ("prep", "compound", "amod", "nummod") for c in head.children)
-    return bool(dets & {"the", "these", "those", "such"}) and not own
+    # "the attacks", "their attacks": events told before, or a habit of the group
+    return bool(dets & {"the", "these", "those", "such", "their", "its"}) and not own
+
+
+def is_evaluation(head) -> bool:
+    """'Monday's strikes were the deadliest raids this year': a judgement of a told event."""
+    return head.dep_ == "attr" and any(c.tag_ == "JJS" or (c.dep_ == "amod" and c.lower_.endswith("est"))
+                                       for c in head.children)
+
+
+def figurative_explosion(head, trig: Trigger, rules: Rules) -> bool:
+    """'Their rivalry exploded into open war': only a device, vehicle or shell explodes."""
+    if trig.family != "ied" or head.pos_ != "VERB" or lemma(head) not in ("explode", "erupt", "blow"):
+        return False
+    subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return False
+    return not (_is_weapon(subj, rules) or in_lex(subj, rules.lex["explodes"])
+                or in_lex(subj, rules.lex["armed"]))
 
 
 def is_habitual_description(head) -> bool:
@@ -857,8 +942,10 @@ def merge_in_sentence(cands: list[Candidate]) -> list[Candidate]:
 
 
 def same_occurrence(a: Candidate, b: Candidate) -> bool:
-    if a.head.i in {t.i for t in b.head.conjuncts}:
+    if a.head.i in {t.i for t in b.head.conjuncts} and b.sub_type != "Looting/property destruction":
         return False          # "a twin attack on X and an attack on Y": two occurrences
+    if a.type in VIOLENT_TYPES and b.sub_type == "Looting/property destruction":
+        return True           # "stormed the village, ... setting fire to homes": one attack
     if b.trigger.casualty and a.type in VIOLENT_TYPES:
         return True
     if a.type in VIOLENT_TYPES and b.type not in VIOLENT_TYPES:
@@ -924,6 +1011,8 @@ def fill_arguments(doc: Document, c: Candidate, *, rules: Rules, helpers: Helper
         c.pronoun_actor = True
     c.anaphoric_actor = subj is not None and (subj.pos_ == "PRON" or _is_generic(subj, doc, rules))
     c.own_place = bool(sentence_places(doc, c.sent))
+    c.generic_crowd = subj is None or _mention_at(subj, doc) is None or \
+        _mention_at(subj, doc).label not in ACTOR_LABELS
     if subj is None:
         subj = nominal_actor(c, doc, rules)
     if subj is not None and token_class(subj, doc, rules) != "place" and not _is_weapon(subj, rules):
@@ -933,13 +1022,19 @@ def fill_arguments(doc: Document, c: Candidate, *, rules: Rules, helpers: Helper
             obj = others[0]  # "the army and the rebels clashed / signed a truce"
     if obj is not None and _is_weapon(obj, rules):
         obj = None
-    if obj is not None and token_class(obj, doc, rules) in ("armed", "civilian") and not (
-            c.trigger.territory or c.trigger.group_subject):
+    c.actor2, c.civilian_target = None, None
+    obj_class = token_class(obj, doc, rules) if obj is not None else None
+    if obj_class == "armed" and not (c.trigger.territory or c.trigger.group_subject):
         c.actor2 = actor_name(obj, doc, helpers, rules=rules)
-    elif c.type == "Violence against civilians" and c.sub_type != "Abduction/forced disappearance":
-        vs = [v for v in victims(c.head) if token_class(v, doc, rules) == "civilian" and not v.like_num]
-        if vs:
-            c.actor2 = actor_name(vs[0], doc, helpers, rules=rules)
+    elif c.type in ("Violence against civilians", "Explosions/Remote violence"):
+        # civilians are coded as a side named by country ("Civilians (Yemen)"), filled in
+        # once the place is known; a facility or a count hit is no actor
+        victim = obj if obj_class == "civilian" else next(
+            (v for v in victims(c.head) if token_class(v, doc, rules) == "civilian"), None)
+        if victim is not None and _mention_at(victim, doc) is None:
+            c.civilian_target = civilian_label(victim, rules)
+        elif victim is not None:
+            c.actor2 = actor_name(victim, doc, helpers, rules=rules)
     if c.actor1 and c.actor2 and c.actor1 == c.actor2:
         c.actor2 = None
     non_lethal = c.type == "Strategic developments" or c.sub_type == "Abduction/forced disappearance"
@@ -969,6 +1064,38 @@ def nominal_actor(c: Candidate, doc: Document, rules: Rules):
             if ch.dep_ == "nsubj" and ch.pos_ != "PRON" and token_class(ch, doc, rules) == "armed":
                 return ch
     return None
+
+
+def civilian_label(tok, rules: Rules) -> str:
+    """'' for people at large ("12 people", "villagers"), else the victims' noun ("children")."""
+    if tok.like_num or tok.pos_ in ("NUM", "PRON"):
+        return ""
+    if in_lex(tok, rules.lex["quantity"]):
+        of = _of_object(tok)
+        return civilian_label(of, rules) if of is not None else ""
+    parts = [_victim_noun(t, rules) for t in [tok] + [c for c in tok.conjuncts if c.i > tok.i]]
+    if not parts[1:] and (tok.tag_ not in ("NNS", "NNPS") or not parts[0]):
+        return ""        # "a woman", "villagers": civilians at large
+    text = " and ".join(p or t.lower_ for p, t in zip(parts, [tok] + list(tok.conjuncts)))
+    return text if len(text) <= 40 else ""
+
+
+def _victim_noun(tok, rules: Rules) -> str:
+    """'port workers', 'displaced people'; '' for a noun of people at large with no modifier."""
+    mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod") and not c.like_num
+            and c.lower_ not in VAGUE_MODIFIERS]
+    if not mods and in_lex(tok, rules.lex["civilians_at_large"]):
+        return ""
+    return " ".join(t.lower_ for t in mods + [tok])
+
+
+VAGUE_MODIFIERS = frozenset({"other", "several", "many", "innocent", "unarmed", "local", "more", "least"})
+
+
+def side_label(kind: str, loc: Location, *, detail: str = "") -> str:
+    """ACLED-style label of an unnamed side: 'Civilians (Sudan)', 'Protesters (Syria): students'."""
+    label = f"{kind} ({loc.country})" if loc.country else kind
+    return f"{label}: {detail}" if detail else label
 
 
 def _is_weapon(tok, rules: Rules) -> bool:
@@ -1173,8 +1300,13 @@ def to_events(doc: Document, c: Candidate, *, helpers: Helpers) -> list[Event]:
     loc = location(doc, c, helpers=helpers)
     date = window(doc, trig_start, main, helpers=helpers)
     attributed = helpers.attribution_for(doc, main.start, main.end) if helpers.attribution_for else None
+    actor1, actor2 = c.actor1, c.actor2
+    if c.civilian_target is not None and actor2 is None:
+        actor2 = side_label("Civilians", loc, detail=c.civilian_target)
+    if c.type in ("Protests", "Riots") and (actor1 is None or c.generic_crowd):
+        actor1 = side_label("Protesters" if c.type == "Protests" else "Rioters", loc)
     base = Event(id="", type=c.type, sub_type=c.sub_type, date=date, location=loc,
-                 actor1=c.actor1, actor2=c.actor2, fatalities=c.fatalities, injured=c.injured,
+                 actor1=actor1, actor2=actor2, fatalities=c.fatalities, injured=c.injured,
                  attributed_to=attributed, hedged=c.hedged, spans=list(c.spans),
                  trigger=" ".join(t.text for t in c.tokens))
     split = split_places(doc, c)
@@ -1343,7 +1475,7 @@ def merge_restatements(events: list[Event], *, meta: dict | None = None,
         host.injured = host.injured if host.injured is not None else ev.injured
         host.actor1 = host.actor1 or ev.actor1
         host.actor2 = host.actor2 or ev.actor2
-        host.hedged = host.hedged and ev.hedged
+        host.hedged = host.hedged or ev.hedged
     return out
 
 
@@ -1370,7 +1502,9 @@ def restates(host: Event, ev: Event, *, meta: dict, headline_end: int) -> bool:
         return False
     if host.spans[0].start == ev.spans[0].start:
         return False                      # split events of one sentence stay apart
-    if _country(host) and _country(ev) and _country(host) != _country(ev):
+    headline_host = _in_headline(host, headline_end) and not _in_headline(ev, headline_end)
+    # a headline names places loosely ("Burkina village"): its country may be misread
+    if _country(host) and _country(ev) and _country(host) != _country(ev) and not headline_host:
         return False
     for x, y in ((host.fatalities, ev.fatalities), (host.injured, ev.injured)):
         if x is not None and y is not None and x != y and not _in_headline(host, headline_end):

@@ -89,6 +89,8 @@ def inflate(data: bytes, *, source: str, limit: int) -> bytes:
                 break
     except zlib.error as exc:
         raise InputError("E204", source=source, reason=f"corrupt gzip data ({exc})") from exc
+    if not d.eof:  # zlib returns what it could without complaint: a cut file ends early
+        raise InputError("E204", source=source, reason="truncated gzip data (the file ends inside the stream)")
     return bytes(out)
 
 

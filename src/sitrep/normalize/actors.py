@@ -53,6 +53,8 @@ _ARTICLES = {"al", "el", "ul"}  # Arabic article, written attached or not: ignor
 
 def _fold(text: str) -> str:
     """Lowercase ASCII: accents stripped, curly apostrophes straightened."""
+    if text.isascii():   # most words: nothing to decompose (a hot path, called per token)
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.replace("’", "'").replace("‘", "'").lower()
@@ -61,6 +63,9 @@ def _fold(text: str) -> str:
 _CONSONANTS = (("sh", "$"), ("ch", "$"), ("kh", "k"), ("gh", "k"), ("ph", "f"), ("dh", "d"),
                ("th", "t"), ("dj", "j"), ("ck", "k"), ("q", "k"), ("c", "k"), ("g", "k"), ("x", "ks"))
 _VOWELS = set("aeiouy")
+_NOT_ALNUM_RE = re.compile(r"[^a-z0-9]")
+_DOUBLED_RE = re.compile(r"(.)\1+")
+_RUNS_RE = re.compile(r"[aeiouy]+|[^aeiouy]+")
 
 
 def _vowel_class(run: str) -> str:
@@ -77,7 +82,7 @@ def word_key(word: str) -> str:
     as a class (a, i, u): Gadhafi, Qaddafi, Khadafi -> ``kadfi``; Misrata, Misurata ->
     ``misrta``; Hassan ``hasn`` stays apart from Hussein ``husn``.
     """
-    w = re.sub(r"[^a-z0-9]", "", _fold(word))
+    w = _NOT_ALNUM_RE.sub("", _fold(word))
     if not w or w.isdigit():
         return w
     for a, b in _CONSONANTS:
@@ -86,8 +91,8 @@ def word_key(word: str) -> str:
         w = w[:-1]  # Abdullah / Abdulla, Fatah / Fata
     if len(w) > 3 and w.endswith("e") and w[-2] not in _VOWELS:
         w = w[:-1]  # silent final e: Sirte / Sirt
-    w = re.sub(r"(.)\1+", r"\1", w)
-    runs = re.findall(r"[aeiouy]+|[^aeiouy]+", w)
+    w = _DOUBLED_RE.sub(r"\1", w)
+    runs = _RUNS_RE.findall(w)
     out = []
     first_vowel_seen = False
     for i, run in enumerate(runs):
@@ -306,11 +311,13 @@ def _line_is_caps(tok) -> bool:
 
 def _table_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
     toks = [t for t in sdoc if not _skippable(t.text) and not t.is_space]
-    keys = [_token_key(t.text) for t in toks]
+    memo: dict[str, str] = {}   # a document repeats its words: key each spelling once
+    keys = [memo[t.text] if t.text in memo else memo.setdefault(t.text, _token_key(t.text)) for t in toks]
+    sent_ids = _sentence_ids(sdoc)
     out: list[_Cand] = []
     i = 0
     while i < len(toks):
-        hit = _match_at(toks, keys, i, m)
+        hit = _match_at(toks, keys, i, m, sent_ids)
         if hit is None:
             i += 1
             continue
@@ -331,33 +338,41 @@ def _table_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
     return out
 
 
-def _match_at(toks, keys, i, m: EntityMatcher):
+def _sentence_ids(sdoc) -> list[int]:
+    """Sentence number of every token (``Token.sent`` builds a new Span at each call)."""
+    ids = [0] * len(sdoc)
+    for n, sent in enumerate(sdoc.sents):
+        ids[sent.start:sent.end] = [n] * (sent.end - sent.start)
+    return ids
+
+
+def _match_at(toks, keys, i, m: EntityMatcher, sent_ids: list[int]):
     k = keys[i]
     if not k or k not in m.by_first:
         return None
     for alias in m.by_first[k]:
-        n = _alias_len_match(toks, keys, i, alias)
-        if n and _alias_ok(toks, i, n, alias, m):
+        n = _alias_len_match(toks, keys, i, alias, sent_ids)
+        if n and _alias_ok(toks, keys, i, n, alias, m):
             return n, alias
     return None
 
 
-def _alias_len_match(toks, keys, i, alias: _Alias) -> int:
+def _alias_len_match(toks, keys, i, alias: _Alias, sent_ids: list[int]) -> int:
     j, consumed = i, 0
     for ak in alias.keys:
         while j < len(toks) and keys[j] == "" and consumed:  # articles inside names
             j += 1
         if j >= len(toks) or keys[j] != ak:
             return 0
-        if toks[j].sent != toks[i].sent and toks[j].text != toks[i].text:
+        if sent_ids[toks[j].i] != sent_ids[toks[i].i] and toks[j].text != toks[i].text:
             return 0
         j += 1
         consumed += 1
     return j - i
 
 
-def _alias_ok(toks, i, n, alias: _Alias, m: EntityMatcher) -> bool:
-    words = [t for t in toks[i:i + n] if _token_key(t.text)]
+def _alias_ok(toks, keys, i, n, alias: _Alias, m: EntityMatcher) -> bool:
+    words = [t for t, k in zip(toks[i:i + n], keys[i:i + n]) if k]
     if alias.orth is not None:
         if tuple(t.text for t in words) != alias.orth:
             return False

@@ -107,6 +107,7 @@ class Candidate:
     precision: str              # city | region | country
     match: int                  # 0 main name ... 3 skeleton
     score: float = 0.0
+    countries: tuple[str, ...] = ()   # a feature shared by several countries (a lake, a river)
 
     def location(self, *, precision: str | None = None) -> Location:
         prec = precision or self.precision
@@ -178,6 +179,7 @@ class Gazetteer:
         self.features: dict[str, list[Candidate]] = {}   # key -> supplement features
         self.admin1_alias: dict[str, list[str]] = {}     # key -> [gid]
         self.common_words: frozenset[str] = frozenset()
+        self.english: dict[str, str] = {}                # gid -> English display name
         self.caps_only: frozenset[str] = frozenset()
         self._load_countries()
         self._load_supplement()
@@ -214,12 +216,14 @@ class Gazetteer:
             for n in names:
                 self.admin1_alias.setdefault(name_key(n), []).append(f"admin1:{code}")
         self.common_words = frozenset(name_key(w) for w in data.get("common_words", {}).get("words", ()))
+        self.english = dict(data.get("english_names", {}))
         for i, f in enumerate(data.get("feature", ())):
             iso = f.get("cc")
             cand = Candidate(gazetteer_id=f"supplement:{i + 1}", name=f["name"], kind="feature", iso=iso,
                              country=self.country_names.get(iso) if iso else None, admin1=f.get("admin1"),
                              lat=f.get("lat"), lon=f.get("lon"), population=0,
-                             precision=f.get("precision", "region"), match=0)
+                             precision=f.get("precision", "region"), match=0,
+                             countries=tuple(f.get("countries", ())))
             for n in [f["name"], *f.get("aliases", ())]:
                 self.features.setdefault(name_key(n), []).append(cand)
         self.feature_pattern = self._feature_regex()
@@ -256,11 +260,32 @@ class Gazetteer:
     def _candidate(self, row: tuple) -> Candidate:
         gid, name, kind, cc, admin1, lat, lon, pop, q = row
         precision = {"city": "city", "admin1": "region", "country": "country"}[kind]
-        return Candidate(gazetteer_id=gid, name=name, kind=kind, iso=cc,
+        return Candidate(gazetteer_id=gid, name=self.display_name(gid, name), kind=kind, iso=cc,
                          country=self.country_names.get(cc), admin1=admin1 if kind != "country" else None,
                          lat=lat, lon=lon, population=pop or 0, precision=precision, match=q)
 
+    def _in_country(self, c: Candidate, focus: str | None) -> Candidate:
+        """A feature shared by several countries, placed in the document's country when it is one."""
+        if focus and focus != c.iso and focus in c.countries:
+            return replace(c, iso=focus, country=self.country_names.get(focus), admin1=None)
+        return c
+
     # ---- public API ----------------------------------------------------------------
+    def display_name(self, gid: str, name: str) -> str:
+        """The English name shown for a gazetteer entry (see ``english_names`` in the supplement).
+
+        The curated override first; else the GeoNames name without diacritics and
+        ayin/hamza marks ("Ḩamāh" -> "Hamah"), keeping its capitals and spaces.
+        """
+        if gid in self.english:
+            return self.english[gid]
+        if name.isascii():
+            return name
+        plain = unicodedata.normalize("NFKD", name)
+        plain = "".join(c for c in plain if not unicodedata.combining(c))
+        plain = _MARKS.sub("", plain).strip()
+        return plain if plain and plain.isascii() else name
+
     def country_of(self, text: str) -> str | None:
         """ISO2 of a country name, alias or demonym ("Libya", "DRC", "Syrian"), else None."""
         key = _clean_key(text)
@@ -302,6 +327,7 @@ class Gazetteer:
             key, region = " ".join(words[:-1]), True    # "Donetsk Oblast", "Borno State"
         cands: dict[str, Candidate] = {}
         for f in self.features.get(key, ()):
+            f = self._in_country(f, focus)
             cands[f.gazetteer_id] = replace(f, score=1.6 + (0.5 if focus and f.iso == focus else 0.0))
         rows = list(self._rows(key))
         for gid in self.admin1_alias.get(key, ()):
@@ -370,7 +396,9 @@ class Gazetteer:
         if c.match == 0:
             return home or pop >= (15_000 if focus else 1_000)
         if c.match == 1:
-            return home or pop >= (50_000 if focus else 5_000)
+            # an alternate name of a foreign town ("Baga" is also a name of Bargarh, India)
+            # is a weak reason to leave the story's country: only for big cities
+            return home or pop >= (150_000 if focus else 5_000)
         if c.match == 2:
             return home or pop >= 100_000
         return (home and pop >= 5_000) or pop >= 500_000
@@ -425,6 +453,7 @@ class _Span:
     end: int
     source: str            # mention | ent | feature | propn | weak
     region: bool = False
+    natural: bool = False  # names a lake, river, forest, mountain...: never the town or country inside it
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -469,6 +498,10 @@ def _candidate_spans(doc: Document, gaz: Gazetteer, article: str) -> tuple[list[
     for m in gaz.feature_pattern.finditer(article):
         if m.group(0)[:1].isupper():
             spans.append(_Span(m.start(), m.end(), "feature"))
+    for m in _DATELINE_CITY.finditer(article):
+        # the tagger often misses an all-capitals city; a dateline names a place by position
+        if _DATELINE_AFTER.match(article[m.end(1):m.end(1) + 80]):
+            spans.append(_Span(m.start(1), m.end(1), "dateline"))
     for mn in doc.mentions:
         if mn.label in _PLACE_LABELS:
             spans.append(_Span(mn.start, mn.end, "mention"))
@@ -494,6 +527,9 @@ def _candidate_spans(doc: Document, gaz: Gazetteer, article: str) -> tuple[list[
     return out, votes
 
 
+_DATELINE_CITY = re.compile(r"(?m)^[ \t]*([A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]+){0,3})(?=[,(\s])")
+
+
 def _extend_region(text: str, sp: _Span) -> _Span:
     """"Idlib province", "the Borno State": the region word joins the span."""
     m = re.match(r"^\s+([A-Za-z]+)\b", text[sp.end:sp.end + 20])
@@ -503,6 +539,30 @@ def _extend_region(text: str, sp: _Span) -> _Span:
     if len(words) > 1 and words[-1].lower() in _REGION_WORDS:
         return _Span(sp.start, sp.end, sp.source, region=True)
     return sp
+
+
+# Words that make a name a natural feature: "Lake Chad", "the Benue River", "Sambisa forest".
+_FEATURE_BEFORE = re.compile(r"\b(?:Lake|Mount|Mt\.?|River|Gulf of|Wadi|Jebel|Jabal)\s+$")
+_FEATURE_AFTER = re.compile(
+    r"^\s+(?:river|forest|forests|mountains?|mounts|hills|valley|desert|lake|basin|plateau|delta|gorge|oasis|"
+    r"marshes|swamps?|national park|game reserve|forest reserve|reserve|range|highlands|escarpment|bay)\b",
+    re.IGNORECASE)
+
+
+def _extend_feature(text: str, sp: _Span) -> _Span:
+    """"Lake Chad", "Mandara Mountains": the feature word joins the span and marks it natural."""
+    start, end, natural = sp.start, sp.end, False
+    m = _FEATURE_BEFORE.search(text[max(0, start - 12):start])
+    if m:
+        start, natural = start - (len(text[max(0, sp.start - 12):sp.start]) - m.start()), True
+    m = _FEATURE_AFTER.match(text[end:end + 30])
+    if m:
+        end, natural = end + m.end(), True
+    words = text[sp.start:sp.end].split()
+    if not natural and len(words) > 1 and (re.match(r"(?i)^(?:lake|mount|mt\.?|river)$", words[0])
+                                           or _FEATURE_AFTER.match(" " + " ".join(words[-1:]))):
+        natural = True
+    return replace(sp, start=start, end=end, natural=True) if natural else sp
 
 
 def _core_name(text: str, sp: _Span) -> str:
@@ -575,7 +635,7 @@ def find_places(doc: Document, *, gazetteer: Gazetteer) -> list[Place]:
     text = doc.text
     article = doc.article_text()
     spans, norp_votes = _candidate_spans(doc, gazetteer, article)
-    spans = [_extend_region(text, sp) for sp in spans]
+    spans = [_extend_region(text, _extend_feature(text, sp)) for sp in spans]
     votes = _focus_votes(text, spans, gazetteer) + norp_votes
     focus = _pick_focus(Counter(iso for _off, iso in votes))
     near = []
@@ -597,11 +657,15 @@ def find_places(doc: Document, *, gazetteer: Gazetteer) -> list[Place]:
             cands = gazetteer.lookup(name, focus=focus, near=near, region=sp.region)
         if local_focus:
             cands = [c for c in cands if c.iso == local_focus] or cands
+        if sp.natural:   # a known feature, or a gazetteer entry under the full name; no partial guess
+            cands = [c for c in cands if c.kind == "feature" or (c.kind != "country" and c.match <= 1)]
         cand = cands[0] if cands else None
         weak = sp.source in ("propn", "weak-ORG", "weak-PERSON")
         if weak and (cand is None or _clean_key(name) in gazetteer.common_words
                      or not _weak_ok(text, sp, cand, local_focus or focus)):
             continue
+        if cand is None and sp.source == "dateline":
+            continue     # "UPDATE:", "BREAKING -": capitals at a line start that name no known place
         if cand is None:
             places.append(Place(sp.start, sp.end, text[sp.start:sp.end], name=name.strip(),
                                 precision=None))
@@ -720,12 +784,27 @@ def _scene_score_parsed(span) -> float:
     return 1.0
 
 
+# "MOGADISHU, Somalia (AFP) -", "KYIV, March 3 (Reuters) —", "GOMA -": where the story was filed.
+_DATELINE_AFTER = re.compile(
+    r"^(?:,\s*[A-Z][\w.'’ -]{1,30}?)?(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^()\n]{1,40}\))?\s*[-–—:]")
+
+
+def is_dateline(doc: Document, p: Place) -> bool:
+    """A place that opens a line as the dateline: it tells the country, not every event's scene."""
+    line_start = doc.text.rfind("\n", 0, p.start) + 1
+    if doc.text[line_start:p.start].strip():
+        return False
+    return _DATELINE_AFTER.match(doc.text[p.end:p.end + 80]) is not None
+
+
 def _best_scene(doc: Document, places: list[Place]) -> Place | None:
     best, best_score = None, 0.0
     for p in places:
         score = _scene_score(doc, p)
         if score <= 0:
             continue
+        if is_dateline(doc, p):
+            score = 0.01 - _SPECIFICITY.get(p.precision or "", -0.3)   # only when nothing else is named
         score += _SPECIFICITY.get(p.precision or "", -0.3)
         if p.gazetteer_id and p.gazetteer_id.startswith("supplement:") and p.precision in ("city", "near"):
             score += 0.15   # a named base or airport is more specific than its town

@@ -865,6 +865,29 @@ def _clause_tense(sdoc, a: int, b: int) -> str | None:
     return None
 
 
+def _simple_present(sdoc, a: int, b: int) -> bool:
+    """Whether text[a:b] hangs on a simple-present verb ("moves south in October": a habit).
+
+    Strict on purpose: only the third person singular counts, because the tagger reads
+    unknown past forms as VBP ("troops retook"); the present perfect reports the past.
+    """
+    if sdoc is None:
+        return False
+    span = sdoc.char_span(a, b, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    tok = span.root
+    for _ in range(10):
+        if tok.pos_ in ("VERB", "AUX"):
+            if any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+                return False
+            return tok.tag_ == "VBZ"
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
 # ---- publication dates from the text ------------------------------------------------------
 
 _HORIZON = timedelta(days=T["inference"]["horizon_days"])
@@ -919,22 +942,87 @@ def _first_occurrence_from(r: Reading, lower: date) -> Win | None:
 
 
 def infer_publication(doc: Document, *, found: list[Found] | None = None) -> DateWindow:
-    """A publication window inferred from the dates the text reports as past.
+    """The publication window: metadata, else a date printed in the text, else inferred.
 
-    The lower bound is the latest dated reference: the start of an explicit date or year
-    ("in 2014", "November 2014"), the end of a "since X" period, and a month or season
-    named without a year placed at its first occurrence from the explicit lower bound on
-    (a yearless month is recent).  The upper bound is the end of a year spoken of in the
-    present tense ("have been killed in 2014"), else the lower bound plus a horizon.
-    A window from metadata is returned unchanged.
+    A printed date (a timestamp or labelled line at the top, a wire dateline, a trailing
+    'Published ...' line) gives the day with ``source="text"``; a dateline without a year
+    takes the year of the inferred window, and one with a weekday only narrows it.
+    Otherwise the window is inferred from the dates the text reports as past (see
+    :func:`_infer_from_text`).  A window from metadata or the text is returned unchanged.
     """
     pub = doc.published
     if (pub.earliest or pub.latest) and pub.source != "inferred":
         return pub
     found = detect(doc) if found is None else found
+    printed = printed_dates(doc.text, comments_start=doc.comments_start)
+    for p in printed:
+        if p.reading.kind == "absolute":
+            return _printed_window(p, _pick_day(p, _latest_explicit(found)), "")
+    inferred = _infer_from_text(doc, found)
+    lower = _parse_iso(inferred.earliest)
+    for p in printed:
+        if p.reading.kind == "calendar" and lower is not None:
+            w = _first_occurrence_from(p.reading, lower)
+            if w is not None and w[0] == w[1]:
+                return _printed_window(p, w[0], f"; the year from the text ({lower.isoformat()} or later)")
+        elif p.reading.kind == "deictic" and _is_weekday(p.expr):
+            return _with_weekday(inferred, p)
+    return inferred
+
+
+def _latest_explicit(found: list[Found]) -> date | None:
+    starts = [f.reading.fn(None)[0] for f in found if f.reading.kind == "absolute" and not f.reading.future]
+    return max(starts) if starts else None
+
+
+def _year_nearby(f: Found, found: list[Found], text: str) -> int | None:
+    """The year of the nearest explicit date in the paragraph of ``f`` (preceding ones first)."""
+    a, b = _paragraph(text, f.start)
+    near = [g for g in found if g.reading.kind in ("absolute", "since-absolute") and not g.reading.future
+            and a <= g.start < b and g is not f]
+    if not near:
+        return None
+    g = min(near, key=lambda g: (g.start > f.start, abs(g.start - f.start)))
+    lo, hi = (g.reading.inner or g.reading).fn(None)
+    return lo.year if lo.year == hi.year else None
+
+
+def _place_yearless(f: Found, found: list[Found], text: str, explicit: date) -> tuple[Win | None, str]:
+    """A month or season named without a year: the year of an explicit date beside it,
+    else its first occurrence from the latest explicit date on."""
+    inner = f.reading.inner or f.reading
+    year = _year_nearby(f, found, text)
+    if year is not None:
+        w = inner.fn(date(year, 12, 31))
+        if w is not None and w[0] is not None and w[0].year == year:
+            return w, f"the year {year} stated beside it"
+    return (_first_occurrence_from(inner, explicit),
+            f"its first occurrence from {explicit.isoformat()} (latest explicit date) on")
+
+
+def _deictic_days(found: list[Found]) -> list[Found]:
+    """Past expressions counted from the publication day ('on Tuesday', 'yesterday', 'last week')."""
+    return [f for f in found if f.reading.kind == "deictic" and not f.reading.future and not f.reading.since
+            and f.reading.precision in ("day", "week")]
+
+
+def _infer_from_text(doc: Document, found: list[Found]) -> DateWindow:
+    """A publication window inferred from the dates the text reports as past.
+
+    The lower bound is the latest dated reference: the start of an explicit date or year
+    ("in 2014", "November 2014"), the end of a "since X" period, and a month or season
+    named without a year in a past-tense clause, placed in the year of an explicit date
+    in its paragraph, else at its first occurrence from the latest explicit date on.  The
+    upper bound is the end of a year spoken of in the present tense ("have been killed in
+    2014"), a year after a "since <month>" still running, a few weeks after a dated day
+    when the text dates events beside it by weekday or "yesterday", else the lower bound
+    plus a horizon.  Dated names (data/times_eras.tsv) only ever raise the lower bound.
+    """
     sdoc = doc.spacy
+    text = _analysed_text(doc)
     lower: date | None = None
     lower_why = ""
+    lower_from: Found | None = None
     current_year: tuple[date, str] | None = None
     yearless: list[Found] = []
     for f in found:
@@ -944,40 +1032,61 @@ def infer_publication(doc: Document, *, found: list[Found] | None = None) -> Dat
         if r.kind == "absolute":
             lo, hi = r.fn(None)
             if lower is None or lo > lower:
-                lower, lower_why = lo, f"{f.text!r} is reported as past"
+                lower, lower_why, lower_from = lo, f"{f.text!r} is reported as past", f
             if r.precision == "year" and _clause_tense(sdoc, f.start, f.end) == "present":
                 if current_year is None or hi > current_year[0]:
                     current_year = (hi, f.text)
         elif r.kind == "since-absolute" and r.inner is not None:
             lo, hi = r.inner.fn(None)
             if lower is None or hi > lower:
-                lower, lower_why = hi, f"{f.text!r}: written after that period"
+                lower, lower_why, lower_from = hi, f"{f.text!r}: written after that period", None
         elif r.kind == "calendar" or (r.since and r.inner is not None and r.inner.kind == "calendar"):
-            yearless.append(f)
-    eras = _eras_in(_analysed_text(doc))
+            if r.since or not _simple_present(sdoc, f.start, f.end):
+                yearless.append(f)
+    eras = _eras_in(text)
     if lower is None:
         return _from_eras(eras, yearless)
     explicit = lower
+    upper_caps: list[tuple[date, str]] = []
     for f in yearless:
-        inner = f.reading.inner or f.reading
-        w = _first_occurrence_from(inner, explicit)
+        w, how = _place_yearless(f, found, text, explicit)
         if w is None:
             continue
         bound = w[1] if f.reading.since else w[0]
         if bound > lower:
-            lower = bound
-            lower_why = (f"{f.text!r} without a year, placed at its first occurrence from "
-                         f"{explicit.isoformat()} (latest explicit date) on")
+            lower, lower_from = bound, None
+            lower_why = f"{f.text!r} without a year, placed by {how}"
+        if f.reading.since and _clause_tense(sdoc, f.start, f.end) == "present":
+            upper_caps.append((w[0] + timedelta(days=_RECENCY["since_month_present_days"]),
+                               f"{f.text!r} is still running (present tense)"))
     for era, said in eras:
         if era.kind == "name" and era.earliest > lower:
-            lower, lower_why = era.earliest, f"{said!r} is not used before {era.earliest.isoformat()} ({era.note})"
+            lower, lower_from = era.earliest, None
+            lower_why = f"{said!r} is not used before {era.earliest.isoformat()} ({era.note})"
     upper = lower + _HORIZON
     upper_why = f"lower bound + {_HORIZON.days} days (no later evidence)"
-    if current_year and lower <= current_year[0] < upper:
-        upper = current_year[0]
-        upper_why = f"{current_year[1]!r} is spoken of in the present tense (the current year)"
+    if current_year:
+        upper_caps.append((current_year[0], f"{current_year[1]!r} is spoken of in the present tense (the current year)"))
+    recent = _recent_cap(lower_from, found, text)
+    if recent:
+        upper_caps.append(recent)
+    for cap, why in sorted(upper_caps):
+        if lower <= cap < upper:
+            upper, upper_why = cap, why
     return DateWindow(earliest=lower.isoformat(), latest=upper.isoformat(), precision="range",
                       evidence=f"earliest: {lower_why}; latest: {upper_why}", source="inferred")
+
+
+def _recent_cap(f: Found | None, found: list[Found], text: str) -> tuple[date, str] | None:
+    """A day-dated report beside weekday/'yesterday' dating is news of the last weeks."""
+    if f is None or f.reading.precision != "day":
+        return None
+    a, b = _paragraph(text, f.start)
+    if not any(a <= g.start < b for g in _deictic_days(found)):
+        return None
+    days = _RECENCY["deictic_days_after_day_date"]
+    return (f.reading.fn(None)[1] + timedelta(days=days),
+            f"{f.text!r} is dated beside events counted from the publication day (within {days} days)")
 
 
 def _from_eras(eras: list[tuple[Era, str]], yearless: list[Found]) -> DateWindow:
@@ -997,6 +1106,181 @@ def _from_eras(eras: list[tuple[Era, str]], yearless: list[Found]) -> DateWindow
     return DateWindow(earliest=lower.isoformat(), latest=_iso(upper), precision="range",
                       evidence=f"no explicit date; earliest: {lower_why}; latest: {upper_why or 'unknown'}",
                       source="inferred")
+
+
+# ---- publication dates printed in the text ------------------------------------------------
+
+_PRINTED = {k: v for k, v in T["printed"].items() if not k.startswith("_")}
+_RECENCY = {k: v for k, v in T["recency"].items() if not k.startswith("_")}
+_LABEL = re.compile(r"^[\W_]*(?P<label>" + _alt(_PRINTED["published_labels"] + _PRINTED["updated_labels"])
+                    + r")\b\s*(?:on|at|in)?\s*[:\-\u2013\u2014|]?\s*", re.I)
+_UPDATED = set(_PRINTED["updated_labels"])
+# what may stand beside a date on a timestamp line: clock times, zones, separators
+_CLOCK = re.compile(r"\b\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?"
+                    r"|\b(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|IST|EAT|WAT|CAT|AST|[A-Z][a-z]+ time|local time)\b"
+                    r"|[+\-]\d{2}:?\d{2}\b", re.I)
+_AGENCY = re.compile(r"\((?P<agency>[A-Z][\w.&' /-]{1,30})\)")
+_DATELINE_DASH = re.compile(r"\s[-\u2013\u2014]{1,2}\s|\s?[\u2013\u2014]\s?|\s--\s")
+_CONNECTORS = {"of", "de", "al", "el", "la", "du", "des", "and", "the", "on", "upon", "es", "ad"}
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A publication date (or weekday) printed in a heading line, a dateline or a trailing line."""
+    reading: Reading
+    line: str
+    where: str          # label | timestamp | dateline
+    expr: str           # the date as written
+    updated: bool = False
+    ambiguous: tuple[date, ...] = ()   # day-first and month-first readings of 03/04/2024
+
+
+def _nonempty_lines(text: str) -> list[str]:
+    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
+def _date_spans(line: str) -> list[tuple[int, int, Reading]]:
+    """Time expressions of one line with their readings, in order."""
+    out = []
+    for a, b in _select(_candidates(line)):
+        if not _plausible(line, a, b):
+            continue
+        r = reading(line[a:b])
+        if r is not None:
+            out.append((a, b, r))
+    return out
+
+
+def _numeric_readings(expr: str) -> tuple[date, ...]:
+    m = re.fullmatch(r"\s*(\d{1,2})([/.])(\d{1,2})\2(\d{4})\s*", expr)
+    if not m:
+        return ()
+    a, sep, b, y = int(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
+    first = [date(y, b, a)] if _valid(y, b, a) else []      # day first
+    second = [date(y, a, b)] if _valid(y, a, b) and sep == "/" else []   # US order only with slashes
+    return tuple(dict.fromkeys(first + second))
+
+
+def _full_day(r: Reading) -> bool:
+    return r.kind == "absolute" and r.precision in ("day", "range") and r.fn(None)[1] - r.fn(None)[0] < timedelta(days=370)
+
+
+def _leftover_words(line: str, spans: list[tuple[int, int]]) -> list[str]:
+    rest = line
+    for a, b in sorted(spans, reverse=True):
+        rest = rest[:a] + " " + rest[b:]
+    rest = _CLOCK.sub(" ", rest)
+    rest = _AGENCY.sub(" ", rest)
+    return re.findall(r"[^\W\d_][\w'’.-]*", rest)
+
+
+def _printed_in_line(line: str, *, tail: bool) -> Printed | None:
+    label = _LABEL.match(line)
+    spans = _date_spans(line)
+    if label:
+        after = [(a, b, r) for a, b, r in spans if a >= label.start("label")]
+        for a, b, r in after:
+            if _full_day(r):
+                return Printed(r, line, "label", line[a:b], updated=label.group("label").lower() in _UPDATED,
+                               ambiguous=_numeric_readings(line[a:b]))
+        return None
+    if tail or not spans:
+        return None
+    a, b, r = spans[0]
+    words = _leftover_words(line, [(a, b)])
+    lead = line[:a].strip(" ,|-\u2013\u2014")
+    # a line that is only a date (with clock, zone, weekday): a timestamp
+    if _full_day(r) and not lead and len(words) <= _PRINTED["max_extra_words"] \
+            and all(w.lower() in _WEEKDAYS or w[0].isupper() for w in words):
+        return Printed(r, line, "timestamp", line[a:b], ambiguous=_numeric_readings(line[a:b]))
+    return _dateline(line, spans)
+
+
+def _dateline(line: str, spans: list[tuple[int, int, Reading]]) -> Printed | None:
+    """'PLACE, Country, <date> (Agency) -' or 'Place (Agency) - <date>': a wire dateline."""
+    dash = _DATELINE_DASH.search(line[:120])
+    if not dash:
+        return None
+    head = line[:dash.start()]
+    agency = _AGENCY.search(head)
+    in_head = [(a, b, r) for a, b, r in spans if b <= dash.start()]
+    after = [(a, b, r) for a, b, r in spans if a >= dash.end()
+             and not line[dash.end():a].strip(" ,")]   # the date opens what follows the dash
+    if in_head:
+        a, b, r = in_head[-1]
+        place = head[:a]
+    elif after and agency:
+        a, b, r = after[0]
+        place = head
+        if len(_leftover_words(line[:dash.end()] + line[a:b], [])) > 8:
+            return None
+    else:
+        return None
+    place_words = _leftover_words(place, [])
+    if not place_words or not (agency or place_words[0].isupper()):
+        return None    # 'On Tuesday - ...' in a sentence is not a dateline
+    if len(place_words) > 6 or any(not w[0].isupper() and w.lower() not in _CONNECTORS for w in place_words):
+        return None
+    if r.kind not in ("absolute", "calendar") and not (r.kind == "deictic" and _is_weekday(line[a:b])):
+        return None
+    return Printed(r, line, "dateline", line[a:b], ambiguous=_numeric_readings(line[a:b]))
+
+
+def _is_weekday(expr: str) -> bool:
+    return _normalise(expr) in _WEEKDAYS
+
+
+def printed_dates(text: str, *, comments_start: int | None = None) -> list[Printed]:
+    """Publication dates printed in the first lines of ``text`` or in a trailing label line.
+
+    Best first: a first-publication date before an 'updated' one, a full date before a
+    yearless dateline, a yearless dateline before a weekday-only one.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    body = text[:comments_start] if comments_start else text
+    head = _nonempty_lines(body[:6000])[:_PRINTED["head_lines"]]
+    tail = _nonempty_lines(body[-3000:])[-_PRINTED["tail_lines"]:]
+    found = [p for ln in head if (p := _printed_in_line(ln, tail=False))]
+    found += [p for ln in tail if ln not in head and (p := _printed_in_line(ln, tail=True))]
+
+    def rank(p: Printed) -> int:
+        kind = p.reading.kind
+        base = 0 if kind == "absolute" else (2 if kind == "calendar" else 3)
+        return base + (1 if p.updated else 0)
+    return sorted(found, key=rank)
+
+
+def _pick_day(p: Printed, explicit: date | None) -> date:
+    """The day of a full printed date; 03/04/2024 is read day first unless the text says otherwise."""
+    lo, hi = p.reading.fn(None)
+    if len(p.ambiguous) < 2:
+        return p.ambiguous[0] if p.ambiguous else lo
+    if explicit is not None:
+        not_before = [d for d in p.ambiguous if d >= explicit]
+        if len(not_before) == 1:
+            return not_before[0]
+    return p.ambiguous[0]
+
+
+def _printed_window(p: Printed, d: date, why: str) -> DateWindow:
+    return DateWindow(earliest=d.isoformat(), latest=d.isoformat(), precision="day",
+                      evidence=f"printed {p.where} {p.line[:80]!r}{why}", source="text")
+
+
+def _with_weekday(w: DateWindow, p: Printed) -> DateWindow:
+    """Narrow an inferred window to the days that fall on the dateline's weekday."""
+    lo, hi = _parse_iso(w.earliest), _parse_iso(w.latest)
+    wd = _WEEKDAYS[_normalise(p.expr)]
+    if lo is None or hi is None:
+        return w
+    first = lo + timedelta(days=(wd - lo.weekday()) % 7)
+    last = hi - timedelta(days=(hi.weekday() - wd) % 7)
+    if first > last:
+        return w
+    return DateWindow(earliest=first.isoformat(), latest=last.isoformat(),
+                      precision="day" if first == last else "range",
+                      evidence=f"{w.evidence}; the dateline {p.line[:60]!r} gives the weekday", source="inferred")
 
 
 # ---- dating an occurrence ------------------------------------------------------------------

@@ -55,21 +55,69 @@ def format_day(s: str | None) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}" if d else (s or "")
 
 
+def _part_of_month(a: date, b: date) -> str | None:
+    """'early' / 'mid' / 'late' when a window lies inside one third of a month, else None."""
+    if (a.year, a.month) != (b.year, b.month):
+        return None
+    for part, lo, hi in (("early", 1, 10), ("mid", 11, 20), ("late", 21, 31)):
+        if lo <= a.day and b.day <= hi:
+            return part
+    return None
+
+
 def when_phrase(dw: dict) -> str:
-    """'On 3 Mar 2021', 'In Mar 2021', 'In 2021', 'Between 1 and 9 Mar 2021', 'At an unknown date'."""
+    """'On 3 Mar 2021', 'In early Mar 2021', 'In Mar 2021', 'In 2021', 'Between 1 and 19 Mar 2021',
+    'At an unknown date': a date when the window is one day, a coarse name when it is coarse."""
     a, b = _day(dw.get("earliest")), _day(dw.get("latest"))
     a, b = a or b, b or a
     if a is None:
         return "At an unknown date"
+    if a > b:
+        a, b = b, a
     if a == b:
         return f"On {format_day(a.isoformat())}"
     if a.day == 1 and a.year == b.year and a.month == 1 and (b.month, b.day) == (12, 31):
         return f"In {a.year}"
     if a.day == 1 and (a.year, a.month) == (b.year, b.month) and b.day == monthrange(b.year, b.month)[1]:
         return f"In {_MONTHS[a.month - 1]} {a.year}"
+    part = _part_of_month(a, b)
+    if part is not None and (b - a).days >= 3:
+        return f"In {part} {_MONTHS[a.month - 1]} {a.year}"
     if (a.year, a.month) == (b.year, b.month):
         return f"Between {a.day} and {b.day} {_MONTHS[a.month - 1]} {a.year}"
+    if a.year == b.year and a.day == 1 and b.day == monthrange(b.year, b.month)[1]:
+        return f"Between {_MONTHS[a.month - 1]} and {_MONTHS[b.month - 1]} {a.year}"
     return f"Between {format_day(a.isoformat())} and {format_day(b.isoformat())}"
+
+
+# words that name no one: a pronoun's phrase, a bare kind of group, a number left by the parser
+_NOT_NAMES = frozenset({"group", "groups", "the group", "they", "them", "their", "its", "his", "her",
+                        "unknown", "unidentified", "gunmen", "attackers", "assailants", "people", "civilians",
+                        "several", "some", "many", "others", "dozens", "hundreds", "both", "all"})
+_POSSESSIVE_START = ("their ", "its ", "his ", "her ", "our ", "this ", "that ", "these ", "those ")
+
+
+def actor_name(name) -> str | None:
+    """``name`` when it names an actor a reader can place ("ISWAP", "Ukrainian Air Force",
+    "police"), else None ("group", "their positions", "21")."""
+    if not isinstance(name, str):
+        return None
+    text = " ".join(name.split()).strip(" ,;:.")
+    low = text.casefold()
+    if not text or low in _NOT_NAMES or low.startswith(_POSSESSIVE_START) or len(text) > 80:
+        return None
+    if not any(c.isalpha() for c in text):
+        return None                    # "21", "2,000"
+    words = [w for w in text.split() if w.casefold() not in ("the", "a", "an")]
+    # a proper name, or a state force named by its kind ("police", "army", "air force")
+    if any(w[:1].isupper() for w in words) or low in _GENERIC_FORCES:
+        return text
+    return None
+
+
+_GENERIC_FORCES = frozenset({"police", "army", "military", "air force", "navy", "security forces",
+                             "government forces", "soldiers", "troops", "rebels", "militants", "protesters",
+                             "protestors", "rioters", "civilians"})
 
 
 def where_phrase(loc: dict) -> str:
@@ -114,18 +162,20 @@ def describe(ev: dict) -> str:
     if cas:
         text += f" {cas}"
     extras = []
-    if ev.get("actor1"):
-        extras.append(f"perpetrator: {ev['actor1']}" + (" (suspected)" if ev.get("hedged") else ""))
-    if ev.get("actor2"):
-        extras.append(f"opponent or target: {ev['actor2']}")
+    hedged = bool(ev.get("hedged"))
+    actor1, actor2 = actor_name(ev.get("actor1")), actor_name(ev.get("actor2"))
+    if actor1:
+        extras.append(f"perpetrator: {actor1}" + (" (suspected)" if hedged else ""))
+    if actor2 and actor2 != actor1:
+        extras.append(f"target: {actor2}")
     reported = sorted({x for x in ev.get("fatalities_reported") or [] if isinstance(x, int)})
     if len(reported) > 1:
         extras.append("tolls reported: " + ", ".join(str(x) for x in reported))
     if ev.get("attributed_to"):
         names = ev["attributed_to"] if isinstance(ev["attributed_to"], list) else [ev["attributed_to"]]
         extras.append("according to " + "; ".join(names))
+    if hedged and not actor1:
+        text += " (unconfirmed)"     # with a perpetrator, "(suspected)" already says so
     if extras:
         text += "; " + "; ".join(extras)
-    elif ev.get("hedged"):
-        text += " (unconfirmed)"
     return text + "."

@@ -35,6 +35,17 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+def _plain(obj):
+    """``dataclasses.asdict`` without its deep copy of every leaf (the values are only serialised)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    return obj
+
+
 def open_store(path: str | Path, *, readonly: bool = False) -> "Store":
     return Store(path, readonly=readonly)
 
@@ -264,7 +275,7 @@ class Store:
                     data = json.loads(row[0])
                     for r in items:
                         data["reuses"] = [x for x in data.get("reuses", []) if x.get("other") != r.other]
-                        data["reuses"].append(dataclasses.asdict(r))
+                        data["reuses"].append(_plain(r))
                     c.execute("UPDATE documents SET data=? WHERE id=?", (_dumps(data), doc_id))
             for block in touched_blocks:
                 c.execute("UPDATE events SET fused_id=NULL WHERE fused_id IN (SELECT id FROM fused_events WHERE block=?)",
@@ -276,7 +287,7 @@ class Store:
                           (f.id, f.blocking_key, f.type, f.sub_type, f.date.earliest, f.date.latest,
                            f.date.precision, loc.name, loc.admin1, loc.country, loc.iso, loc.lat, loc.lon,
                            loc.precision, f.actor1, f.actor2, f.fatalities, f.injured, len(f.sources),
-                           int(bool(f.hedged)), _dumps(dataclasses.asdict(f))))
+                           int(bool(f.hedged)), _dumps(_plain(f))))
                 # doc names resolved through the map read above: "doc=? OR id=?" has no index on
                 # doc and scanned the documents table once per mention (quadratic at 10k documents)
                 c.executemany("UPDATE events SET fused_id=? WHERE doc_id=? AND id=?",
@@ -285,7 +296,7 @@ class Store:
                 c.execute("DELETE FROM series")
                 c.execute("UPDATE claims SET series_key=NULL")
             for s in series:
-                d = dataclasses.asdict(s) if dataclasses.is_dataclass(s) else dict(s)
+                d = _plain(s) if dataclasses.is_dataclass(s) else dict(s)
                 c.execute("INSERT OR REPLACE INTO series VALUES (?,?,?,?,?,?)",
                           (d["key"], d.get("about"), d.get("actor"), d.get("where"), d.get("unit"), _dumps(d)))
                 c.executemany("UPDATE claims SET series_key=? WHERE id=? AND doc_id=?",
