@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources as importlib_resources
 
-from .model import Claim, DateWindow, Event, FusedEvent, Location
+from .model import Claim, DateWindow, Event, FusedEvent, Location, iso_day
 from .normalize.places import name_key, skeleton
 
 MAX_MONTHS = 3
@@ -65,17 +65,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _day(s: str | None) -> date | None:
-    if not s:
-        return None
-    try:
-        return date.fromisoformat(s[:10])
-    except ValueError:
-        return None
 
 
 def _window(dw: DateWindow) -> tuple[date, date] | None:
-    a, b = _day(dw.earliest), _day(dw.latest)
+    a, b = iso_day(dw.earliest), iso_day(dw.latest)
     if a is None and b is None:
         return None
     a, b = a or b, b or a

@@ -12,7 +12,18 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+
+def iso_day(value: str | None) -> date | None:
+    """The day of an ISO date string ("2014-11-12", also a datetime's date part), or None."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 @dataclass

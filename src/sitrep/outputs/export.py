@@ -17,10 +17,11 @@ import re
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from ..errors import SitrepError
+from ..model import iso_day
 from . import records
 from .prose import describe
 
@@ -117,7 +118,7 @@ def interaction(inter1: int | None, inter2: int | None) -> int | None:
 
 
 def time_precision(dw: dict) -> int | None:
-    a, b = _day(dw.get("earliest")), _day(dw.get("latest"))
+    a, b = iso_day(dw.get("earliest")), iso_day(dw.get("latest"))
     if a is None and b is None:
         return None
     a, b = a or b, b or a
@@ -125,11 +126,6 @@ def time_precision(dw: dict) -> int | None:
     return 1 if days == 0 else 2 if days <= 7 else 3
 
 
-def _day(s: str | None) -> date | None:
-    try:
-        return date.fromisoformat(s[:10]) if s else None
-    except ValueError:
-        return None
 
 
 def _countries() -> dict[str, dict]:
@@ -155,7 +151,7 @@ def acled_row(ev: dict, *, types: dict[str, str], countries: dict[str, dict], ti
     c = _country_record(loc, countries)
     inter1, inter2 = inter_code(ev["actor1"], types=types), inter_code(ev["actor2"], types=types)
     etype = ev["type"] or ""
-    first = _day(dw.get("earliest")) or _day(dw.get("latest"))
+    first = iso_day(dw.get("earliest")) or iso_day(dw.get("latest"))
     outlets = sorted({m.get("outlet") or m["doc"] for m in ev["mentions"]}, key=str.casefold)
     docs = {m["doc"] for m in ev["mentions"]}
     civ = etype.casefold() == "violence against civilians" or inter2 == 7

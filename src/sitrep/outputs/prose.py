@@ -9,6 +9,8 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date
 
+from ..model import iso_day
+
 # ACLED sub-event types as a noun phrase a sentence can carry ("a suicide bombing in ...").
 SUB_TYPE_NOUNS = {
     "armed clash": "an armed clash",
@@ -41,17 +43,10 @@ SUB_TYPE_NOUNS = {
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
-def _day(s: str | None) -> date | None:
-    if not s:
-        return None
-    try:
-        return date.fromisoformat(s[:10])
-    except ValueError:
-        return None
 
 
 def format_day(s: str | None) -> str:
-    d = _day(s)
+    d = iso_day(s)
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}" if d else (s or "")
 
 
@@ -68,7 +63,7 @@ def _part_of_month(a: date, b: date) -> str | None:
 def when_phrase(dw: dict) -> str:
     """'On 3 Mar 2021', 'In early Mar 2021', 'In Mar 2021', 'In 2021', 'Between 1 and 19 Mar 2021',
     'At an unknown date': a date when the window is one day, a coarse name when it is coarse."""
-    a, b = _day(dw.get("earliest")), _day(dw.get("latest"))
+    a, b = iso_day(dw.get("earliest")), iso_day(dw.get("latest"))
     a, b = a or b, b or a
     if a is None:
         return "At an unknown date"

@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
+from ...model import iso_day
+
 TYPE_COLOURS = {
     "battles": "#c62828",
     "explosions/remote violence": "#ef6c00",
@@ -231,15 +233,10 @@ def _map_legend(types: list[str], height: int) -> list[str]:
 
 # ---- timeline ----------------------------------------------------------------------------
 
-def _day(s: str | None) -> date | None:
-    try:
-        return date.fromisoformat(s[:10]) if s else None
-    except ValueError:
-        return None
 
 
 def _window(d: dict) -> tuple[date, date] | None:
-    a, b = _day(d.get("earliest")), _day(d.get("latest"))
+    a, b = iso_day(d.get("earliest")), iso_day(d.get("latest"))
     if a is None and b is None:
         return None
     a, b = a or b, b or a
@@ -345,7 +342,7 @@ def _nice_max(v: float) -> float:
 def _when(p: dict) -> date | None:
     w = _window(p.get("when") or {})
     if w is None:
-        return _day(p.get("published"))
+        return iso_day(p.get("published"))
     return w[0] + (w[1] - w[0]) / 2
 
 
