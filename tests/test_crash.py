@@ -117,7 +117,7 @@ def dump(db: Path) -> dict[str, list]:
     conn.row_factory = sqlite3.Row
     out = {}
     try:
-        for table, order, drop in (("documents", "id", {"rowid", "run_id", "corpus_done"}),
+        for table, order, drop in (("documents", "id", {"rowid", "run_id", "corpus_done", "ingested_at"}),
                                    ("events", "doc_id, id", {"rowid"}),
                                    ("claims", "doc_id, id", {"rowid"}),
                                    ("fused_events", "id", set()),

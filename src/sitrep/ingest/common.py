@@ -256,6 +256,14 @@ class Context:
         self.settings = settings
         self._detector = None
         self._vocabulary = None
+        self._outlets = None
+
+    @property
+    def outlets(self):
+        if self._outlets is None:
+            from .outlets import Outlets
+            self._outlets = Outlets.load()
+        return self._outlets
 
     @property
     def vocabulary(self):

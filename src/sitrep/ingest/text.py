@@ -16,7 +16,17 @@ def text_document(data: bytes, *, doc: str | None, source: str, ctx: Context,
     text, flags = decode(data, source=source)
     d = make_document(text, doc=doc, source=source, form=form, ctx=ctx, flags=flags)
     d.title = guess_title(text, vocab=ctx.vocabulary)
+    d.outlet = _outlet(text, ctx)
     return d
+
+
+def _outlet(text: str, ctx: Context) -> str | None:
+    from ..clean import find_furniture
+    from .outlets import guess_outlet
+
+    head = text[:6000]
+    furniture, _ = find_furniture(head, vocab=ctx.vocabulary)
+    return guess_outlet(head, outlets=ctx.outlets, furniture_lines=[head[s.start:s.end] for s in furniture])
 
 
 def guess_title(text: str, *, vocab=None) -> str | None:
