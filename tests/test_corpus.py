@@ -48,8 +48,6 @@ def test_reuse_found_between_the_sample_and_its_rewrite(samples_db):
     assert link.relation == "copies_with_edits" and link.evidence and 0 < link.share <= 1
 
 
-@pytest.mark.xfail(strict=True, reason="the original's publication date is inferred after the rewrite's (times "
-                                       "stage), so reuse takes the original for the copier; see the report")
 def test_the_rewrite_is_the_copier(samples_db):
     assert (REWRITE, ORIGINAL, "copies_with_edits") in reuse_view(samples_db)
 

@@ -171,6 +171,9 @@ class Candidate:
     own_place: bool = False          # the sentence names a place of its own
     civilian_target: str | None = None   # "" for civilians at large, else the victims' noun
     generic_crowd: bool = False      # the protest's subject is a crowd, not a named organiser
+    toll_rank: int = 0               # 0 an overall toll, 1 a partial count, 2 the perpetrator's claim
+    tolls: list = field(default_factory=list)    # (rank, fatalities, injured) of every telling
+    claim_of_told: bool = False      # "X claimed responsibility for the bombing": a told event
 
 
 def extract_events(doc: Document, *, rules: Rules, helpers: Helpers | None = None) -> list[Event]:
@@ -848,6 +851,8 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
         if hit:
             type_, sub, prio = mod.type, mod.sub_type, max(prio, mod.priority)
             break
+    if interception(head, subj, obj, rules):
+        type_, sub, prio = "Strategic developments", "Disrupted weapons use", 12
     if trig.family == "protest":
         for outcome in rules.protest_outcomes:
             if has_phrase(sent, tuple(outcome["words"])):
@@ -856,6 +861,21 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
     cand = Candidate(trigger=trig, head=head, tokens=tuple(span), sent=sent, type=type_,
                      sub_type=sub, priority=prio)
     return cand
+
+
+def interception(head, subj, obj, rules: Rules) -> bool:
+    """'Air defences shot down / destroyed 19 drones', 'two missiles were intercepted':
+    the weapon never struck, so this is a disrupted weapons use, not a strike."""
+    if head.pos_ != "VERB" or lemma(head) not in rules.lex["intercept_verbs"]:
+        return False
+    if subj is not None and any(in_lex(t, rules.lex["air_defence"]) or has_phrase([t, t.head], rules.lex["air_defence"])
+                                for t in subj.subtree):
+        return True
+    target = obj
+    if target is not None and in_lex(target, rules.lex["quantity"] | frozenset({"one", "most", "all", "some"})) \
+            or (target is not None and target.like_num):
+        target = _of_object(target) or target
+    return target is not None and (in_lex(target, rules.lex["projectiles"]))
 
 
 def _of_object(tok):
@@ -1041,7 +1061,52 @@ def fill_arguments(doc: Document, c: Candidate, *, rules: Rules, helpers: Helper
     c.fatalities, c.injured = casualties(doc, c.sent, rules=rules, helpers=helpers,
                                          linked_to=c.head if non_lethal else None)
     c.hedged = is_hedged(doc, c, helpers=helpers)
+    c.toll_rank = toll_rank(c.sent, rules)
+    c.tolls = [(c.toll_rank, c.fatalities, c.injured)]
+    c.claim_of_told = claims_told_event(c.sent, rules)
     c.spans = [Span(c.sent.start_char, _trim_end(doc.text, c.sent.start_char, c.sent.end_char))]
+
+
+def toll_rank(sent, rules: Rules) -> int:
+    """How far a sentence's casualty figures stand from the overall toll ACLED wants.
+
+    A perpetrator's claim (2) and one facility's or witness's count of bodies (1) give way
+    to an overall figure (0) told of the same event.
+    """
+    if has_phrase(sent, rules.lex["claim_cues"]):
+        return 2
+    if has_phrase(sent, rules.lex["partial_toll_cues"]):
+        return 1
+    return 0
+
+
+def claims_told_event(sent, rules: Rules) -> bool:
+    """'claimed responsibility for the bombing': the definite noun points at a told event."""
+    for tok in sent:
+        if lemma(tok) != "responsibility" or not any(lemma(a) in ("claim", "admit") for a in tok.ancestors):
+            continue
+        preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"]
+        if not preps:
+            return True          # "claimed responsibility in a statement": for what was told
+        for prep in preps:
+            for obj in (g for g in prep.children if g.dep_ == "pobj"):
+                if any(d.lower_ in ("the", "this", "that", "monday", "tuesday", "wednesday", "thursday",
+                                    "friday", "saturday", "sunday") or d.dep_ == "poss" for d in obj.children):
+                    return True
+    return False
+
+
+def resolve_tolls(tolls: list) -> tuple[int | None, int | None]:
+    """ACLED's conservative toll: the lowest figure among the most credible tellings."""
+    out = []
+    for k in (1, 2):
+        vals = [(r, t[k]) for t in tolls if t[k] is not None for r in (t[0],)]
+        if not vals:
+            out.append(None)
+            continue
+        best = min(r for r, _ in vals)
+        out.append(min(v for r, v in vals if r == best))
+    return out[0], out[1]
 
 
 def nominal_actor(c: Candidate, doc: Document, rules: Rules):
@@ -1269,27 +1334,40 @@ def _numbers_in_phrase(tok) -> list:
     return out
 
 
-def attach_toll_sentences(per_sentence: list[list[Candidate]]) -> None:
-    """'... a suicide bombing in X. One person was killed and 14 wounded.': one event."""
+def attach_toll_sentences(per_sentence: list[list[Candidate]], *, lookback: int = 5) -> None:
+    """'... a suicide bombing in X. One person was killed and 14 wounded.': one event.
+
+    A sentence that only gives a toll, carries on with "they ...", or claims responsibility
+    for "the bombing" tells the nearest violent event of the last few sentences; its figures
+    join that event's tellings (the conservative one is chosen in the end).
+    """
     for i in range(1, len(per_sentence)):
-        cur, prev = per_sentence[i], per_sentence[i - 1]
-        if not cur or not prev:
+        cur = per_sentence[i]
+        if not cur:
             continue
         toll_only = all(c.trigger.casualty and c.actor1 is None for c in cur)
         # "Jets bombed X. ... they struck five positions, killing six": the same strike
         follow_up = all(c.pronoun_actor and c.type in VIOLENT_TYPES for c in cur)
-        if not (toll_only or follow_up):
+        claim = any(c.claim_of_told for c in cur) and all(c.type in VIOLENT_TYPES for c in cur)
+        if not (toll_only or follow_up or claim):
             continue
-        host = next((p for p in reversed(prev) if p.type in VIOLENT_TYPES and p.fatalities is None
-                     and p.injured is None), None)
+        window = toll_only or claim
+        host = None
+        for prev in reversed(per_sentence[max(0, i - (lookback if window else 1)):i]):
+            host = next((p for p in reversed(prev) if p.type in VIOLENT_TYPES and not p.absorbed), None)
+            if host is not None:
+                break
         if host is None:
             continue
+        if follow_up and not (toll_only or claim) and (host.fatalities is not None or host.injured is not None):
+            continue
         for c in cur:
-            host.fatalities = c.fatalities if host.fatalities is None else host.fatalities
-            host.injured = c.injured if host.injured is None else host.injured
+            host.tolls.extend(c.tolls)
+            host.hedged = host.hedged or (claim and c.hedged and host.actor1 is None)
             if all((s.start, s.end) != (c.spans[0].start, c.spans[0].end) for s in host.spans):
                 host.spans.append(c.spans[0])
             c.absorbed = True
+        host.fatalities, host.injured = resolve_tolls(host.tolls)
 
 
 # ---------------------------------------------------------------- events: place, date, split
@@ -1443,6 +1521,11 @@ LOCATIVE_PREPS = frozenset({"in", "at", "across", "near", "around", "outside", "
 
 def _locative(tok) -> bool:
     """The place list says where it happened ('in A and B'), not where from or to."""
+    # "over the Odesa, Mykolaiv and Kherson regions": the list names the pobj noun
+    for _ in range(6):
+        if tok.dep_ not in ("conj", "nmod", "compound", "appos") or tok.head.i == tok.i:
+            break
+        tok = tok.head
     return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS
 
 
@@ -1471,8 +1554,13 @@ def merge_restatements(events: list[Event], *, meta: dict | None = None,
         for s in ev.spans:
             if all((s.start, s.end) != (h.start, h.end) for h in host.spans):
                 host.spans.append(s)
-        host.fatalities = host.fatalities if host.fatalities is not None else ev.fatalities
-        host.injured = host.injured if host.injured is not None else ev.injured
+        hc, ec = meta.get(id(host)), meta.get(id(ev))
+        if hc is not None and ec is not None and hc is not ec:
+            hc.tolls = hc.tolls + ec.tolls
+            host.fatalities, host.injured = resolve_tolls(hc.tolls)
+        else:
+            host.fatalities = host.fatalities if host.fatalities is not None else ev.fatalities
+            host.injured = host.injured if host.injured is not None else ev.injured
         host.actor1 = host.actor1 or ev.actor1
         host.actor2 = host.actor2 or ev.actor2
         host.hedged = host.hedged or ev.hedged
@@ -1498,16 +1586,23 @@ def _in_headline(ev: Event, headline_end: int) -> bool:
 
 def restates(host: Event, ev: Event, *, meta: dict, headline_end: int) -> bool:
     """Whether ``ev`` tells the occurrence ``host`` told before (same sub-type, no clash)."""
-    if host.sub_type != ev.sub_type or not host.spans or not ev.spans:
+    if not host.spans or not ev.spans:
         return False
+    c = meta.get(id(ev))
+    if host.sub_type != ev.sub_type:
+        # "the blast", "this attack": a definite singular names the occurrence just told
+        return host.type == ev.type and c is not None and (definite_mention(c.head) or c.anaphoric_actor) and \
+            ev.spans[0].start - host.spans[0].end <= 600 and ev.date.source != "text" and _country_ok(host, ev)
     if host.spans[0].start == ev.spans[0].start:
         return False                      # split events of one sentence stay apart
     headline_host = _in_headline(host, headline_end) and not _in_headline(ev, headline_end)
     # a headline names places loosely ("Burkina village"): its country may be misread
     if _country(host) and _country(ev) and _country(host) != _country(ev) and not headline_host:
         return False
+    c = meta.get(id(ev))
+    claimed = c is not None and c.toll_rank > 0     # a claim or a partial count may differ
     for x, y in ((host.fatalities, ev.fatalities), (host.injured, ev.injured)):
-        if x is not None and y is not None and x != y and not _in_headline(host, headline_end):
+        if x is not None and y is not None and x != y and not _in_headline(host, headline_end) and not claimed:
             return False
     if host.date.source == "text" and ev.date.source == "text" and not _windows_overlap(host.date, ev.date):
         return False
@@ -1518,13 +1613,24 @@ def restates(host: Event, ev: Event, *, meta: dict, headline_end: int) -> bool:
                    for x, y in ((host.fatalities, ev.fatalities), (host.injured, ev.injured)))
     if c is None or ev.type not in VIOLENT_TYPES:
         return False
-    if c.anaphoric_actor:
+    if c.anaphoric_actor or (definite_mention(c.head) and ev.date.source != "text"):
         return True
     # no place, no date and no count of its own, close after: a reminder of the told
     # occurrence (a plural noun, "mass abductions", speaks of many occurrences instead)
     if c.head.tag_ in ("NNS", "NNPS") or ev.spans[0].start - host.spans[0].end > 600:
         return False
     return not c.own_place and ev.date.source != "text" and ev.fatalities is None and ev.injured is None
+
+
+def definite_mention(head) -> bool:
+    """'The blast', 'this attack', 'the raid': a singular noun pointing back at a told event."""
+    return head.pos_ == "NOUN" and head.tag_ == "NN" and any(
+        c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children) and not any(
+        c.dep_ == "prep" and c.lower_ in ("on", "in", "at", "near") for c in head.children)
+
+
+def _country_ok(host: Event, ev: Event) -> bool:
+    return not (_country(host) and _country(ev) and _country(host) != _country(ev))
 
 
 def _country(ev: Event) -> str | None:

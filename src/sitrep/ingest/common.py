@@ -299,9 +299,14 @@ def make_document(text: str, *, doc: str | None, source: str | None, form: str, 
     """A Document with id, language and flags set; raises E205 when there is no text."""
     if not text.strip():
         raise InputError("E205", source=source or "-", record=record)
+    flags = list(flags or [])
+    if _SURROGATE.search(text):  # JSON "\ud800" escapes: not encodable, SQLite would refuse them
+        text = without_surrogates(text)
+        flags.append("surrogates-replaced")
+    meta = {k: without_surrogates(v) if isinstance(v, str) else v for k, v in meta.items()}
     ident = doc_id(text)
     d = Document(id=ident, doc=doc or ident, text=text, source=source, form=form, **meta)
-    d.flags = list(flags or [])
+    d.flags = flags
     d.language = ctx.language(text)
     if d.language and d.language != "en":
         d.flags += ["not-analysed", f"language:{d.language}"]
@@ -311,5 +316,13 @@ def make_document(text: str, *, doc: str | None, source: str | None, form: str, 
 def clean_str(value) -> str | None:
     """A metadata string stripped, or None when missing/empty/not a string."""
     if isinstance(value, str) and value.strip():
-        return value.strip()
+        return without_surrogates(value.strip())
     return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """Lone UTF-16 surrogates (from JSON escapes) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text

@@ -22,6 +22,8 @@ def json_documents(data: bytes, *, base: str, source: str, ctx: Context) -> Iter
     text, flags = decode(data, source=source)
     try:
         parsed = json.loads(text)
+    except RecursionError as exc:
+        raise InputError("E207", source=source, where="the start", reason="nested too deeply") from exc
     except json.JSONDecodeError as exc:
         if not exc.msg.startswith("Extra data"):
             raise InputError("E207", source=source, where=f"line {exc.lineno} column {exc.colno}",
@@ -54,6 +56,8 @@ def _parse_lines(lines: Iterable[bytes], *, source: str) -> Iterator[tuple[str, 
         except json.JSONDecodeError as exc:
             yield where, InputError("E207", source=source, record=where,
                                     where=f"{where} column {exc.colno}", reason=exc.msg)
+        except RecursionError:
+            yield where, InputError("E207", source=source, record=where, where=where, reason="nested too deeply")
 
 
 def _records(items: Iterable[tuple[str, object]], *, base: str, source: str,
