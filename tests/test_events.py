@@ -332,3 +332,49 @@ def test_a_hedged_telling_makes_the_merged_event_hedged(res, tmp_path):
     attacks = [e for e in doc.events if e.sub_type == "Attack"]
     assert len(attacks) == 1
     assert attacks[0].hedged is True
+
+
+# ---- round 3: splitting, interceptions, conservative tolls (own wordings, other regions)
+
+def test_salvo_of_two_weapon_kinds_gives_two_strikes(nlp, rules):
+    events = extract(nlp, rules, "Russian forces fired 30 drones and 12 missiles at Ukraine overnight, "
+                                 "regional officials said.")
+    assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Shelling/artillery/missile attack"]
+
+
+def test_interception_over_listed_regions_is_split_per_region(nlp, rules):
+    text = "Air defences shot down 14 drones over the Sumy and Poltava regions late on Tuesday."
+    doc = make_doc(nlp, text, places=[
+        Place(start=text.index("Sumy"), end=text.index("Sumy") + 4, text="Sumy", name="Sumy",
+              country="Ukraine", precision="city"),
+        Place(start=text.index("Poltava"), end=text.index("Poltava") + 7, text="Poltava", name="Poltava",
+              country="Ukraine", precision="city")])
+    events = ev.extract_events(doc, rules=rules)
+    assert [e.sub_type for e in events] == ["Disrupted weapons use"] * 2
+    assert {e.location.name for e in events} == {"Sumy", "Poltava"}
+
+
+def test_conservative_toll_beats_partial_count_and_perpetrator_claim(nlp, rules):
+    text = ("Gunmen attacked a cattle market in Zamfara state on Tuesday, killing at least 15 traders, "
+            "police said. A local hospital had received eight bodies by the evening. "
+            "The gang's leader claimed responsibility for the attack, saying his men had killed 40 people.")
+    events = [e for e in extract(nlp, rules, text) if e.type != "Strategic developments"]
+    assert len(events) == 1, [(e.sub_type, e.fatalities) for e in events]
+    assert events[0].fatalities == 15
+
+
+def test_resolve_tolls_prefers_lowest_overall_figure():
+    # (rank, fatalities, injured): 0 overall toll, 1 partial count, 2 perpetrator's claim
+    assert ev.resolve_tolls([(0, 24, None), (0, 20, 5), (2, 50, None)]) == (20, 5)
+    assert ev.resolve_tolls([(1, 4, 26), (2, 17, None)]) == (4, 26)
+    assert ev.resolve_tolls([(0, None, None)]) == (None, None)
+
+
+def test_unclaimed_attack_in_the_paragraph_is_hedged(nlp, rules):
+    text = ("Gunmen killed six worshippers at a mosque near Kano on Friday, police said. "
+            "No group has claimed responsibility.\n\nIn another paragraph, soldiers killed two bandits in Katsina.")
+    events = extract(nlp, rules, text)
+    mosque = [e for e in events if e.fatalities == 6]
+    other = [e for e in events if e.fatalities == 2]
+    assert len(mosque) == 1 and mosque[0].hedged is True
+    assert other and other[0].hedged is False

@@ -10,6 +10,7 @@ field names there are fixed, and extra fields are only ever added.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +27,28 @@ def iso_day(value: str | None) -> date | None:
         return None
 
 
+def _plain(obj):
+    """What ``dataclasses.asdict`` gives, without its deep copies of every leaf value.
+
+    Leaves here are str/int/float/bool/None (immutable), so they are shared, not copied;
+    any other leaf type still goes through ``copy.deepcopy`` as asdict would.
+    """
+    if obj is None or type(obj) in _LEAVES:
+        return obj
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, dict):
+        return {_plain(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, tuple) and not hasattr(obj, "_fields"):
+        return tuple(_plain(v) for v in obj)
+    return copy.deepcopy(obj)
+
+
+_LEAVES = (str, int, float, bool)
+
+
 @dataclass
 class DateWindow:
     """A time as a closed window of ISO dates, with how precise it is and why."""
@@ -37,7 +60,7 @@ class DateWindow:
     source: str | None = None           # metadata | text | inferred | context | publication
 
     def to_json(self) -> dict:
-        return {k: v for k, v in dataclasses.asdict(self).items()}
+        return {k: v for k, v in _plain(self).items()}
 
 
 @dataclass
@@ -245,22 +268,22 @@ class Document:
             "published": self.published.to_json(),
             "boilerplate": self.boilerplate_lines(),
             "comments_begin": self.comments_begin(),
-            "reuses": [dataclasses.asdict(r) for r in self.reuses],
-            "entities": [dataclasses.asdict(e) for e in self.entities],
+            "reuses": [_plain(r) for r in self.reuses],
+            "entities": [_plain(e) for e in self.entities],
             "events": [],
             "claims": [],
-            "mentions": [dataclasses.asdict(m) for m in self.mentions],
-            "places": [dataclasses.asdict(p) for p in self.places],
-            "times": [dataclasses.asdict(t) for t in self.times],
+            "mentions": [_plain(m) for m in self.mentions],
+            "places": [_plain(p) for p in self.places],
+            "times": [_plain(t) for t in self.times],
         }
         for ev in self.events:
-            d = dataclasses.asdict(ev)
+            d = _plain(ev)
             d.pop("spans")
             d["evidence"] = self.text[ev.spans[0].start:ev.spans[0].end] if ev.spans else ""
             d["evidence_spans"] = spans(ev.spans)
             out["events"].append(d)
         for cl in self.claims:
-            d = dataclasses.asdict(cl)
+            d = _plain(cl)
             d.pop("spans")
             d["evidence"] = self.text[cl.spans[0].start:cl.spans[0].end] if cl.spans else ""
             d["evidence_spans"] = spans(cl.spans)

@@ -9,8 +9,10 @@ import typer
 
 EXIT_OK, EXIT_QUARANTINED, EXIT_USAGE = 0, 1, 2
 
-# ANSI/VT escape sequences and C0/C1 control characters (but tab and newline)
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# ANSI/VT escape sequences, C0/C1 control characters (but tab and newline) and the bidi
+# overrides/isolates that can make a printed path read as something else ("Trojan source")
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+                      "|[\u202a-\u202e\u2066-\u2069]")
 
 
 def safe(text: object) -> str:

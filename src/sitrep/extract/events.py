@@ -174,6 +174,7 @@ class Candidate:
     toll_rank: int = 0               # 0 an overall toll, 1 a partial count, 2 the perpetrator's claim
     tolls: list = field(default_factory=list)    # (rank, fatalities, injured) of every telling
     claim_of_told: bool = False      # "X claimed responsibility for the bombing": a told event
+    weapon_kind: bool = False        # one of several weapon kinds launched in one salvo
 
 
 def extract_events(doc: Document, *, rules: Rules, helpers: Helpers | None = None) -> list[Event]:
@@ -740,7 +741,37 @@ def sentence_candidates(doc: Document, sent, *, rules: Rules) -> list[Candidate]
         cand = classify(doc, trig, head, span, sent, rules=rules)
         if cand is not None:
             out.append(cand)
-    return out
+    return projectile_launches(sent, out, rules=rules)
+
+
+def projectile_launches(sent, cands: list[Candidate], *, rules: Rules) -> list[Candidate]:
+    """'launched 24 drones and six missiles at X': one strike per kind of weapon.
+
+    Drones give an Air/drone strike, missiles, rockets and shells a Shelling/missile attack;
+    trigger words inside the weapon list ("attack drones") are part of it, not events.
+    """
+    for verb in sent:
+        if verb.pos_ != "VERB" or lemma(verb) not in ("launch", "fire") or is_negated(verb) \
+                or is_irrealis(verb, rules):
+            continue
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is None:
+            continue
+        kinds: dict[str, object] = {}
+        for item in [obj] + list(obj.conjuncts):
+            fam = "airstrike" if lemma(item) in ("drone", "uav") else \
+                "shelling" if lemma(item) in ("missile", "rocket", "shell", "mortar") else None
+            if fam is not None:
+                kinds.setdefault(fam, item)
+        if len(kinds) < 2:
+            continue
+        inside = {t.i for t in obj.subtree}
+        cands = [c for c in cands if c.head.i not in inside and c.head.i != verb.i]
+        for fam, item in kinds.items():
+            trig = rules.triggers[fam]
+            cands.append(Candidate(trigger=trig, head=item, tokens=(item,), sent=sent, type=trig.type,
+                                   sub_type=trig.sub_type, priority=trig.priority, weapon_kind=True))
+    return cands
 
 
 def is_anaphoric(head, trig: Trigger) -> bool:
@@ -754,7 +785,11 @@ def is_anaphoric(head, trig: Trigger) -> bool:
 
 
 def is_evaluation(head) -> bool:
-    """'Monday's strikes were the deadliest raids this year': a judgement of a told event."""
+    """'Monday's strikes were the deadliest raids this year': a judgement of a told event;
+    '..., in the latest attack on the city': the clause's own event, characterised again."""
+    if head.pos_ == "NOUN" and head.dep_ == "pobj" and head.head.lower_ == "in" and any(
+            c.dep_ == "amod" and c.lower_ in ("latest", "newest", "most recent") for c in head.children):
+        return True
     return head.dep_ == "attr" and any(c.tag_ == "JJS" or (c.dep_ == "amod" and c.lower_.endswith("est"))
                                        for c in head.children)
 
@@ -962,6 +997,8 @@ def merge_in_sentence(cands: list[Candidate]) -> list[Candidate]:
 
 
 def same_occurrence(a: Candidate, b: Candidate) -> bool:
+    if a.weapon_kind and b.weapon_kind:
+        return False          # "24 drones and six missiles": a drone strike and a missile attack
     if a.head.i in {t.i for t in b.head.conjuncts} and b.sub_type != "Looting/property destruction":
         return False          # "a twin attack on X and an attack on Y": two occurrences
     if a.type in VIOLENT_TYPES and b.sub_type == "Looting/property destruction":
@@ -1060,11 +1097,21 @@ def fill_arguments(doc: Document, c: Candidate, *, rules: Rules, helpers: Helper
     non_lethal = c.type == "Strategic developments" or c.sub_type == "Abduction/forced disappearance"
     c.fatalities, c.injured = casualties(doc, c.sent, rules=rules, helpers=helpers,
                                          linked_to=c.head if non_lethal else None)
-    c.hedged = is_hedged(doc, c, helpers=helpers)
+    c.hedged = is_hedged(doc, c, helpers=helpers) or paragraph_hedged(doc, c.sent, rules)
     c.toll_rank = toll_rank(c.sent, rules)
     c.tolls = [(c.toll_rank, c.fatalities, c.injured)]
     c.claim_of_told = claims_told_event(c.sent, rules)
     c.spans = [Span(c.sent.start_char, _trim_end(doc.text, c.sent.start_char, c.sent.end_char))]
+
+
+def paragraph_hedged(doc: Document, sent, rules: Rules) -> bool:
+    """'No group has claimed the attack' / 'could not be independently verified' later in the
+    paragraph leaves the perpetrator or the occurrence unconfirmed."""
+    text = doc.text
+    start = text.rfind("\n\n", 0, sent.start_char)
+    end = text.find("\n\n", sent.end_char)
+    para = text[start + 1 if start >= 0 else 0:end if end >= 0 else len(text)].lower()
+    return any(cue in para for cue in rules.lex["paragraph_hedges"])
 
 
 def toll_rank(sent, rules: Rules) -> int:
@@ -1543,6 +1590,9 @@ def merge_restatements(events: list[Event], *, meta: dict | None = None,
     meta = meta or {}
     out: list[Event] = []
     for ev in events:
+        if getattr(meta.get(id(ev)), "weapon_kind", False):
+            out.append(ev)       # a salvo's weapon kinds are events of their own
+            continue
         host = next((o for o in out if same_event(o, ev)), None)
         if host is None:
             host = next((o for o in reversed(out) if restates(o, ev, meta=meta, headline_end=headline_end)), None)
@@ -1589,6 +1639,8 @@ def restates(host: Event, ev: Event, *, meta: dict, headline_end: int) -> bool:
     if not host.spans or not ev.spans:
         return False
     c = meta.get(id(ev))
+    if host.spans[0].start == ev.spans[0].start or (c is not None and c.weapon_kind):
+        return False    # split events of one sentence stay apart; a salvo's kinds are its own events
     if host.sub_type != ev.sub_type:
         # "the blast", "this attack": a definite singular names the occurrence just told
         return host.type == ev.type and c is not None and (definite_mention(c.head) or c.anaphoric_actor) and \
