@@ -378,3 +378,33 @@ def test_unclaimed_attack_in_the_paragraph_is_hedged(nlp, rules):
     other = [e for e in events if e.fatalities == 2]
     assert len(mosque) == 1 and mosque[0].hedged is True
     assert other and other[0].hedged is False
+
+
+# ---------------------------------------------------------------- state forces named by country
+
+def test_demonym_weapon_is_the_state_force_named_in_the_article(res, tmp_path):
+    doc = analysed(res, tmp_path, "Syrian artillery shelled the town of Ariha on Friday, killing four "
+                                  "civilians. The Syrian Armed Forces denied targeting homes.")
+    shell = [e for e in doc.events if e.sub_type == "Shelling/artillery/missile attack"]
+    assert shell and shell[0].actor1 == entity_name_of(doc, "Syrian Armed Forces")
+
+
+def test_country_acting_with_arms_is_the_state(res, tmp_path):
+    doc = analysed(res, tmp_path, "Turkey launched drone strikes on Kurdish positions near Qamishli "
+                                  "on Sunday, a monitoring group said.")
+    air = [e for e in doc.events if e.type == "Explosions/Remote violence"]
+    assert air and air[0].actor1 == entity_name_of(doc, "Turkey")
+
+
+def test_unowned_air_defences_are_the_force_of_the_scene(res, tmp_path):
+    doc = analysed(res, tmp_path, "Air defences shot down three drones over the city of Kharkiv in Ukraine "
+                                  "overnight, the Armed Forces of Ukraine said on Telegram.")
+    shot = [e for e in doc.events if e.sub_type == "Disrupted weapons use"]
+    assert shot and shot[0].actor1 == entity_name_of(doc, "Armed Forces of Ukraine")
+
+
+def test_missiles_with_no_owner_are_not_the_force_of_the_place_hit(res, tmp_path):
+    doc = analysed(res, tmp_path, "Two missiles struck a market in Kharkiv on Monday, killing a woman, "
+                                  "the Armed Forces of Ukraine said.")
+    assert doc.events
+    assert all(e.actor1 != entity_name_of(doc, "Armed Forces of Ukraine") for e in doc.events)

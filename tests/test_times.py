@@ -558,3 +558,40 @@ def test_relative_day_resolves_to_one_day_against_a_printed_date(times_nlp, time
     assert (w.earliest, w.latest) == ("2024-06-02", "2024-06-02")
     times([doc], res=times_res)     # rerun: same publication day
     assert (doc.published.earliest, doc.published.source) == ("2024-06-04", "text")
+
+
+# ---- the per-pattern pre-check of detection is a pure speed-up -------------------------------
+
+def _scan_without_prechecks(text: str) -> list[tuple[int, int]]:
+    from sitrep.normalize import times as T
+    found = []
+    for pattern in T._DETECT:
+        for m in pattern.finditer(text):
+            a, b = m.span()
+            while b > a and text[b - 1] in " ,\n\t":
+                b -= 1
+            if b > a:
+                found.append((a, b))
+    return found
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen stormed a market in Maiduguri on Tues. 4 Sept. 2018, residents said.",
+    "MOGADISHU, SEPTEMBER 3, 2021 - Al-Shabaab fighters shelled the base three weeks AGO.",
+    "Fighting around Marib has continued In Recent Days, and for the past two Years aid has stalled.",
+    "The militia, formed in the mid-1990s, returned in the fall of 2019 and again last Autumn.",
+    "Drone strikes near Kharkiv this Week followed raids for many months; the 12/03/2022 truce failed.",
+    "Residents of Idlib said the shelling started yesterday morning and went on overnight.",
+    "No date here at all, only a road and a checkpoint.",
+    "",
+])
+def test_detection_prechecks_change_nothing(text):
+    from sitrep.normalize.times import _candidates
+    assert _candidates(text) == _scan_without_prechecks(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("0129 -/.,adeghiklmnorstuwyADJMNOSTWFfp'\n")), max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_detection_prechecks_change_nothing_on_random_text(text):
+    from sitrep.normalize.times import _candidates
+    assert _candidates(text) == _scan_without_prechecks(text)

@@ -150,6 +150,8 @@ def run(inputs: Iterable[str], *, db: str = "sitrep.db", workers: int | None = N
 
     items = iter_inputs(inputs, settings=settings, skip=skip)   # a missing path fails here (E101), no database made
     store = Store(db)
+    if corpus and (workers or default_workers()) > 1:
+        _preload_corpus()
     try:
         store.migrate()
         run_id = store.start_run({"inputs": inputs, "stages": list(stages)})
@@ -212,6 +214,18 @@ def _write(store, docs: list[Document], bad: list[Quarantined], **kwargs) -> tup
                                          reason=f"{type(exc).__name__}: {exc}"))
     store.write_batch([], bad + unstorable, **kwargs)
     return kept, unstorable
+
+
+def _preload_corpus() -> None:
+    """Import the corpus stages (datasketch takes seconds) while the workers analyse.
+
+    The main process mostly waits on the pool then; the import lock makes the later
+    ``from . import corpus`` wait for this one, and an import error surfaces there again.
+    """
+    import importlib
+    import threading
+    threading.Thread(target=importlib.import_module, args=(f"{__package__}.corpus",),
+                     name="sitrep-preload-corpus", daemon=True).start()
 
 
 def update_corpus(store) -> dict:

@@ -605,6 +605,9 @@ def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = No
         return refer_back(tok, doc, helpers, person=tok.lower_ in ("he", "she", "him", "her"))
     if _is_generic(tok, doc, rules):
         return refer_back(tok, doc, helpers) or phrase_text(tok)
+    force = force_actor(tok, doc, helpers)
+    if force is not None:
+        return force
     if rules is not None and _mention_at(tok, doc) is None:
         owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"
                       and c.lower_ in ("its", "their")), None)
@@ -614,7 +617,8 @@ def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = No
         force = _force_modifier(tok, doc, rules)
         if force is not None:
             # "a military column", "army positions": the force, not its formation
-            return mention_name(force, doc, helpers, places=False) or force.text
+            return mention_name(force, doc, helpers, places=False) or force_actor(force, doc, helpers) \
+                or force.text
     # "gunmen suspected of being part of X", "fighters loyal to X": X is the actor
     for ch in tok.children:
         if (ch.dep_ in ("acl", "relcl", "amod") and lemma(ch) in AFFILIATION_WORDS) or (
@@ -658,6 +662,106 @@ def _force_modifier(tok, doc: Document, rules: Rules):
                                                   and _mention_at(c, doc).label in ARMED_LABELS)):
             return c
     return None
+
+
+# Nouns that name a state's armed force or its means when a country owns them
+# ("Russian artillery", "Ukraine's troops", "air defences").
+FORCE_NOUNS = frozenset({"troop", "force", "soldier", "army", "military", "artillery", "warplane", "jet",
+                         "aircraft", "defence", "defense", "gunship", "helicopter", "navy", "missile",
+                         "drone", "airstrike", "strike", "shelling", "bomber", "tank"})
+AERIAL_NOUNS = frozenset({"warplane", "jet", "aircraft", "defence", "defense", "gunship", "helicopter",
+                          "drone", "airstrike", "bomber"})
+# Words of an entity name that make it a state's fighting force rather than a ministry.
+FORCE_NAME = re.compile(r"\b(armed forces|army|military|air force|defen[cs]e forces?|national guard)\b", re.I)
+UNOWNED_FORCES = frozenset({"troop", "force", "soldier", "army", "military", "defence", "defense", "navy"})
+# Modifiers that leave a force unnamed ("government forces", "security forces").
+UNOWNED_MODIFIERS = frozenset({"government", "security", "air", "state", "regular", "national", "ground",
+                               "special", "allied", "pro-government", "federal"})
+
+
+def force_actor(tok, doc: Document, helpers: Helpers) -> str | None:
+    """The state force a force noun or a country stands for, if the document names it.
+
+    "Russian artillery", "Ukraine's air defences", a demonym on its own ("Syrian" in "Syrian
+    airstrikes") or a country acting with arms: the country's armed force entity, else the
+    country.  A force with no owner ("air defences", "government troops") is the force of the
+    country where the sentence is set, when the document names that force.
+    """
+    gaz = helpers.gazetteer
+    if gaz is None or tok is None:
+        return None
+    mention = _mention_at(tok, doc)
+    if mention is not None and mention.label not in ("NORP", "GPE"):
+        return None
+    if tok.ent_type_ == "NORP" or (mention is not None and tok.dep_ in ("amod", "compound", "nsubj")):
+        iso = _country_iso(tok, doc, gaz)
+        return state_force(iso, doc, gaz, aerial=lemma(tok.head) in AERIAL_NOUNS) if iso else None
+    if lemma(tok) not in FORCE_NOUNS:
+        return None
+    mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "poss", "nmod")]
+    aerial = lemma(tok) in AERIAL_NOUNS or any(c.lower_ == "air" for c in mods)
+    for c in mods:
+        iso = _country_iso(c, doc, gaz)
+        if iso:
+            return state_force(iso, doc, gaz, aerial=aerial)
+    if lemma(tok) not in UNOWNED_FORCES or any(c.lower_ not in UNOWNED_MODIFIERS for c in mods) \
+            or any(c.dep_ == "prep" for c in tok.rights):
+        return None     # a missile or jet with no owner is not the force of the place it hit
+    isos = {p.iso for p in sentence_places(doc, tok.sent) if p.iso}
+    if len(isos) == 1:
+        return state_force(isos.pop(), doc, gaz, aerial=aerial, named_only=True)
+    return None
+
+
+def owned_force(tok, doc: Document, helpers: Helpers) -> str | None:
+    """The state force behind a country acting or a weapon a country owns, else None."""
+    gaz = helpers.gazetteer
+    if gaz is None:
+        return None
+    m = _mention_at(tok, doc)
+    if m is not None and m.label == "GPE" and tok.dep_ in ("nsubj", "nsubjpass", "pobj"):
+        iso = _country_iso(tok, doc, gaz)
+        return state_force(iso, doc, gaz) if iso and gaz.country_names.get(iso) else None
+    for c in tok.lefts:
+        if c.dep_ in ("amod", "compound", "poss", "nmod"):
+            iso = _country_iso(c, doc, gaz)
+            if iso:
+                return state_force(iso, doc, gaz, aerial=lemma(tok) in AERIAL_NOUNS)
+    return None
+
+
+def _country_iso(tok, doc: Document, gaz) -> str | None:
+    """ISO2 of the country a token names or qualifies ("Russia", "Russian", "Burkina Faso's")."""
+    if tok.pos_ == "PRON":
+        return None
+    m = _mention_at(tok, doc)
+    text = m.text if m is not None and m.label in ("GPE", "NORP") else tok.text
+    text = re.sub(r"['’]s$", "", text.strip())
+    return gaz.country_of(text) if text else None
+
+
+def state_force(iso: str, doc: Document, gaz, *, aerial: bool = False, named_only: bool = False) -> str | None:
+    """Name of the document's armed force of a country (its air force first for aerial means),
+    else (unless ``named_only``) the country's entity or name: "Washington" stands for the state."""
+    country = gaz.country_names.get(iso)
+    forces = [e for e in doc.entities if e.type == "GOV_BODY" and FORCE_NAME.search(e.name)
+              and _names_country(e, iso, country, gaz)]
+    if forces:
+        best = min(forces, key=lambda e: (("air force" in e.name.lower()) != aerial, len(e.name)))
+        return best.name
+    if named_only:
+        return None
+    own = next((e for e in doc.entities if e.type == "GPE" and gaz.country_of(e.name) == iso), None)
+    return own.name if own is not None else country
+
+
+def _names_country(ent, iso: str, country: str | None, gaz) -> bool:
+    for form in [ent.name, *ent.aliases]:
+        if country and country.lower() in form.lower():
+            return True
+        if any(gaz.country_of(w) == iso for w in re.findall(r"[A-Z][\w'-]+", form)):
+            return True
+    return False
 
 
 AFFILIATION_WORDS = frozenset({"suspect", "believe", "link", "loyal", "affiliate", "allied", "ally",
@@ -1072,7 +1176,11 @@ def fill_arguments(doc: Document, c: Candidate, *, rules: Rules, helpers: Helper
         _mention_at(subj, doc).label not in ACTOR_LABELS
     if subj is None:
         subj = nominal_actor(c, doc, rules)
-    if subj is not None and token_class(subj, doc, rules) != "place" and not _is_weapon(subj, rules):
+    subj_class = token_class(subj, doc, rules) if subj is not None else None
+    if subj is not None and (subj_class == "place" or _is_weapon(subj, rules)):
+        # "Russia launched drones", "Syrian artillery shelled": the state's force acted
+        c.actor1 = owned_force(subj, doc, helpers) if c.type != "Protests" else None
+    elif subj is not None:
         c.actor1 = actor_name(subj, doc, helpers, rules=rules)
         others = [t for t in subj.conjuncts if t.i > subj.i]
         if others and obj is None:
@@ -1170,6 +1278,9 @@ def nominal_actor(c: Candidate, doc: Document, rules: Rules):
                 and (_mention_at(ch, doc) is not None or in_lex(ch, rules.lex["armed"])) \
                 and token_class(ch, doc, rules) == "armed":
             return ch
+    for ch in (ch for t in nouns for ch in t.children):
+        if ch.dep_ in ("amod", "compound") and ch.ent_type_ == "NORP" and ch.i not in trigger_ids:
+            return ch    # "Russian artillery shelled", "Turkish drone strikes": the state's force
     root = c.sent.root
     if c.head.pos_ in ("NOUN", "PROPN") and any(a.i == root.i for a in c.head.ancestors):
         for ch in root.children:

@@ -44,7 +44,8 @@ def warc_documents(stream: BinaryIO, *, source: str, ctx: Context,
                                 ctx=ctx, record=where)
         except InputError as exc:
             yield Quarantined(source=source, record=where, code=exc.code, reason=exc.reason)
-        except (ArchiveLoadFailed, EOFError, OSError, ValueError, KeyError) as exc:
+        except (ArchiveLoadFailed, EOFError, OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+            # (warcio raises AttributeError/TypeError on headers it cannot parse, e.g. no URI)
             # the archive is garbled from here on: report it and keep the pages already read
             reason = InputError("E209", source=source, reason=f"{type(exc).__name__}: {exc}").reason
             yield Quarantined(source=source, record=where, code="E209", reason=reason)

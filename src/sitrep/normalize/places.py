@@ -216,6 +216,8 @@ class Gazetteer:
             for n in names:
                 self.admin1_alias.setdefault(name_key(n), []).append(f"admin1:{code}")
         self.common_words = frozenset(name_key(w) for w in data.get("common_words", {}).get("words", ()))
+        self.facility_words = frozenset(w.lower() for w in data.get("facility_words", {}).get("words", ()))
+        self.scene_nouns = frozenset(w.lower() for w in data.get("scene_nouns", {}).get("words", ()))
         self.english = dict(data.get("english_names", {}))
         for i, f in enumerate(data.get("feature", ())):
             iso = f.get("cc")
@@ -350,8 +352,19 @@ class Gazetteer:
             old = cands.get(c.gazetteer_id)
             if old is None or score > old.score:
                 cands[c.gazetteer_id] = replace(c, score=score)
-        return sorted(self._homonyms(list(cands.values()), region=region),
-                      key=lambda c: (-c.score, -c.population, c.gazetteer_id))
+        out = sorted(self._homonyms(list(cands.values()), region=region),
+                     key=lambda c: (-c.score, -c.population, c.gazetteer_id))
+        return self._namesake_region(out) if region else out
+
+    def _namesake_region(self, cands: list[Candidate]) -> list[Candidate]:
+        """"Idleb province", "Odesa region": the admin1 named like the town, when spelt differently."""
+        if not cands or cands[0].kind != "city" or not cands[0].admin1:
+            return cands
+        top, akey = cands[0], name_key(cands[0].admin1)
+        if akey[:4] != name_key(top.name)[:4]:
+            return cands
+        rows = [r for r in self._rows(akey) if r[2] == "admin1" and r[3] == top.iso]
+        return [replace(self._candidate(rows[0]), score=top.score + 0.01), *cands] if rows else cands
 
     @staticmethod
     def _homonyms(cands: list[Candidate], *, region: bool) -> list[Candidate]:
@@ -401,7 +414,8 @@ class Gazetteer:
             return home or pop >= (150_000 if focus else 5_000)
         if c.match == 2:
             return home or pop >= 100_000
-        return (home and pop >= 5_000) or pop >= 500_000
+        # a skeleton match abroad ("Sagaing" ~ "Shanghai") is a guess across the world
+        return (home and pop >= 5_000) or (focus is None and pop >= 500_000)
 
     @staticmethod
     def _score(c: Candidate, *, focus: str | None, near: list[tuple[float, float]] | None,
@@ -412,7 +426,8 @@ class Gazetteer:
             s += 0.6
         if c.kind == "admin1":
             s += 0.4 if region else -0.15
-        if near and c.lat is not None:
+        near = [p for p in near or () if all(isinstance(x, (int, float)) and math.isfinite(x) for x in p)]
+        if near and c.lat is not None:  # (points that are no coordinates are ignored, not a crash)
             d = min(haversine_km((c.lat, c.lon), p) for p in near)
             s += 0.35 if d < 150 else 0.15 if d < 400 else 0.0
         return s
@@ -440,7 +455,7 @@ _REGION_WORDS = {"province", "region", "district", "governorate", "state", "obla
 _NEAR_BEFORE = re.compile(
     r"(?:\bnear|\boutside|\boutskirts of|\bedge of|\bclose to|\bnearby|\bjust (?:north|south|east|west) of"
     r"|\b(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)"
-    r"(?:ern)? of|\b(?:km|kilometres|kilometers|miles) (?:\w+ )?(?:from|of)|\bvicinity of|\bsuburbs? of|\bperiphery of)"
+    r"(?:ern)? of|(?<![a-z])(?:km|kms|kilometres|kilometers|miles)(?:\s*\([^()]{1,20}\))? (?:\w+ )?(?:from|of)|\bvicinity of|\bsuburbs? of|\bperiphery of)"
     r"\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$", re.IGNORECASE)
 _AROUND_BEFORE = re.compile(r"\bin and around\s+(?:the\s+)?$", re.IGNORECASE)
 _OUTSKIRTS_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:outskirts|suburbs|countryside|environs)\b", re.IGNORECASE)
@@ -538,7 +553,13 @@ def _extend_region(text: str, sp: _Span) -> _Span:
     words = text[sp.start:sp.end].split()
     if len(words) > 1 and words[-1].lower() in _REGION_WORDS:
         return _Span(sp.start, sp.end, sp.source, region=True)
+    m = _LISTED_REGIONS.match(text[sp.end:sp.end + 160])   # "the Odesa, Mykolaiv and Kherson regions"
+    if m and m.group(1).lower().rstrip("s") in _REGION_WORDS:
+        return _Span(sp.start, sp.end, sp.source, region=True)
     return sp
+
+
+_LISTED_REGIONS = re.compile(r"^(?:\s*(?:,|,?\s+and|,?\s+or)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)*\s+([a-z]+s)\b")
 
 
 # Words that make a name a natural feature: "Lake Chad", "the Benue River", "Sambisa forest".
@@ -619,6 +640,8 @@ def _weak_ok(text: str, sp: _Span, cand: Candidate, focus: str | None) -> bool:
     if cand.match > 1 or not (cand.kind == "city" or (cand.kind == "admin1" and sp.region)):
         return False
     home = focus is not None and cand.iso == focus
+    if home and sp.region and cand.kind == "admin1":
+        return True   # "... and Kherson regions": a region word settles what NER called a person
     before = text[max(0, sp.start - 25):sp.start]
     locative = re.search(r"\b(?:in|at|near|outside|of|from|to|into|around|town|city|village)\s+(?:the\s+)?$",
                          before) is not None
@@ -638,6 +661,7 @@ def find_places(doc: Document, *, gazetteer: Gazetteer) -> list[Place]:
     spans = [_extend_region(text, _extend_feature(text, sp)) for sp in spans]
     votes = _focus_votes(text, spans, gazetteer) + norp_votes
     focus = _pick_focus(Counter(iso for _off, iso in votes))
+    named = {gazetteer.country_of(_core_name(text, sp)) for sp in spans} | {iso for _o, iso in norp_votes}
     near = []
     for sp in spans:
         if sp.source in ("mention", "ent", "feature"):
@@ -647,7 +671,7 @@ def find_places(doc: Document, *, gazetteer: Gazetteer) -> list[Place]:
     places: list[Place] = []
     for sp in spans:
         name = _core_name(text, sp)
-        if gazetteer.is_demonym(name):
+        if gazetteer.is_demonym(name) or _not_a_place(doc, sp, name):
             continue
         hint = _COUNTRY_AFTER.match(text[sp.end:sp.end + 40])
         local_focus = gazetteer.country_of(hint.group(1)) if hint and gazetteer.is_country(hint.group(1)) else None
@@ -659,6 +683,12 @@ def find_places(doc: Document, *, gazetteer: Gazetteer) -> list[Place]:
             cands = [c for c in cands if c.iso == local_focus] or cands
         if sp.natural:   # a known feature, or a gazetteer entry under the full name; no partial guess
             cands = [c for c in cands if c.kind == "feature" or (c.kind != "country" and c.match <= 1)]
+        home = {local_focus, focus} - {None}
+        if _is_facility(text, sp, gazetteer):   # "Madina hospital": the town word is local or nothing
+            cands = [c for c in cands if c.iso in home]
+        elif home:   # a small town abroad whose country the story never names is a weak guess
+            cands = [c for c in cands if c.iso in home or c.iso in named or c.kind in ("country", "feature")
+                     or c.population >= 250_000]
         cand = cands[0] if cands else None
         weak = sp.source in ("propn", "weak-ORG", "weak-PERSON")
         if weak and (cand is None or _clean_key(name) in gazetteer.common_words
@@ -674,7 +704,47 @@ def find_places(doc: Document, *, gazetteer: Gazetteer) -> list[Place]:
         places.append(Place(sp.start, sp.end, text[sp.start:sp.end], name=loc.name,
                             gazetteer_id=loc.gazetteer_id, admin1=loc.admin1, country=loc.country,
                             iso=loc.iso, lat=loc.lat, lon=loc.lon, precision=loc.precision))
-    return places
+    return sorted(places + _demonym_places(doc, gazetteer), key=lambda p: p.start)
+
+
+def _before_ground_noun(tokens, nouns: frozenset[str]) -> bool:
+    """The next one or two words end in a ground noun: "village", "border post", "northern town"."""
+    for t in tokens:
+        if t.pos_ == "NOUN" and t.lower_ in nouns:
+            return True
+        if t.pos_ not in ("NOUN", "ADJ"):
+            return False
+    return False
+
+
+def _demonym_places(doc: Document, gaz: Gazetteer) -> list[Place]:
+    """"an Egyptian border post", "a Malian village": the country, at country precision."""
+    out = []
+    for e in (doc.spacy.ents if doc.spacy is not None else ()):
+        iso = gaz.demonyms.get(_clean_key(e.text)) if e.label_ == "NORP" else None
+        if not iso or not _before_ground_noun(doc.spacy[e.end:e.end + 2], gaz.scene_nouns):
+            continue
+        cands = gaz.lookup(gaz.country_names.get(iso, iso))
+        if cands:
+            loc = cands[0].location(precision="country")
+            out.append(Place(e.start_char, e.end_char, e.text, name=loc.name, gazetteer_id=loc.gazetteer_id,
+                             country=loc.country, iso=loc.iso, precision="country"))
+    return out
+
+
+def _not_a_place(doc: Document, sp: _Span, name: str) -> bool:
+    """A unit code ("M23", "Brigade 47") or an armed group's own name is never a place."""
+    if re.search(r"\d", name):
+        return True
+    return any(m.label == "ARMED_GROUP" and m.start <= sp.start and sp.end <= m.end for m in doc.mentions)
+
+
+def _is_facility(text: str, sp: _Span, gaz: Gazetteer) -> bool:
+    """The span is (or heads) the name of a building or site: "Madina hospital", "Banadir Hospital"."""
+    words = text[sp.start:sp.end].split()
+    nxt = re.match(r"^[\s-]+([A-Za-z]+)", text[sp.end:sp.end + 30])
+    return (len(words) > 1 and words[-1].lower() in gaz.facility_words) or (
+        nxt is not None and nxt.group(1).lower() in gaz.facility_words)
 
 
 def _pick_focus(votes: Counter) -> str | None:
@@ -733,6 +803,8 @@ def _scene_score(doc: Document, p: Place) -> float:
     text = doc.text
     before = text[max(0, p.start - 30):p.start].lower()
     after = text[p.end:p.end + 30].lower()
+    if re.match(r"^-[a-z]", after) or (p.precision == "country" and _modifies_noun(doc, p)):
+        return -5.0   # "US-made missiles", "a US official": whose, not where
     sdoc = doc.spacy
     if sdoc is not None:
         span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
@@ -748,6 +820,19 @@ def _scene_score(doc: Document, p: Place) -> float:
     return 1.0
 
 
+def _modifies_noun(doc: Document, p: Place) -> bool:
+    """A country name used as an adjective before a noun ("US officials", "a UK-based monitor")."""
+    m = re.match(r"^\s+([a-z]+)", doc.text[p.end:p.end + 30])
+    tok = doc.spacy.char_span(p.start, p.end, alignment_mode="expand") if doc.spacy is not None else None
+    if tok is not None and len(tok) and tok.root.ent_type_ == "NORP":
+        return False   # a demonym place ("an Egyptian border post") is an adjective by design
+    if m is None or re.search(r"\b(?:in|of|at|into|across|from|to|by|with)\s+(?:the\s+)?$",
+                              doc.text[max(0, p.start - 20):p.start], re.IGNORECASE):
+        return False
+    return m.group(1) not in _SCENE_PREPS | _ORIGIN_PREPS | {"and", "or", "to", "said", "says", "is", "was", "has",
+                                                               "had", "have", "will", "would", "on", "for"}
+
+
 def _scene_score_parsed(span) -> float:
     root = span.root
     for anc in [root, *root.ancestors]:
@@ -759,7 +844,7 @@ def _scene_score_parsed(span) -> float:
             break
     if root.dep_ in ("compound", "amod", "nmod", "poss", "npadvmod"):
         head = root.head
-        return -5.0 if head.lower_ in _ACTOR_NOUNS or head.ent_type_ in ("ORG", "NORP", "PERSON") else 1.5
+        return -5.0 if head.lower_ in _ACTOR_NOUNS | _TITLE_NOUNS or head.ent_type_ in ("ORG", "NORP", "PERSON") else 1.5
     if root.dep_ == "pobj":
         prep = root.head
         word = prep.lower_

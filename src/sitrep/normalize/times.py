@@ -729,6 +729,25 @@ _DETECT: list[re.Pattern] = [re.compile(p) for p in (
     rf"\b(?i:(?:the\s+day\s+before\s+)?yesterday(?:\s+(?:morning|afternoon|evening))?|today|tonight|tomorrow|overnight|"
     rf"last\s+night|this\s+(?:morning|afternoon|evening)|now|currently|at\s+present|recently|previously|lately|{_MK})\b",
 )]
+# A part each _DETECT pattern cannot match without (same flags as inside the pattern): a text
+# lacking it skips that pattern's scan, so most lines and many texts skip most patterns.
+_DETECT_NEEDS: list[re.Pattern | None] = [None if p is None else re.compile(p) for p in (
+    None,
+    None,
+    _CMD,
+    _CMD,
+    _CMS,
+    r"spring|summer|autumn|winter|fall",
+    r"(?:1[89]|20)\d0",
+    r"(?:1[89]|2[01])\d\d",
+    _CWD,
+    r"(?i:week|month|year)",
+    r"(?i:ago)",
+    r"(?i:past|last|previous)",
+    r"(?i:days|weeks|months|years)",
+    r"(?i:recent)",
+    None,
+)]
 _SINCE_BEFORE = re.compile(r"(?i:\b(?:ever\s+)?since\s+)$")
 _MONTH_ONLY = re.compile(rf"(?:{_CMS})")
 _MONTH_CONTEXT = re.compile(r"(?i:\b(?:in|since|from|until|till|by|during|of|early|late|mid-?|last|this|next|"
@@ -738,7 +757,9 @@ _FUTURE_VERBS = {"plan", "schedule", "expect", "due", "set", "slate", "intend", 
 
 def _candidates(text: str) -> list[tuple[int, int]]:
     found = []
-    for pattern in _DETECT:
+    for pattern, needs in zip(_DETECT, _DETECT_NEEDS):
+        if needs is not None and needs.search(text) is None:
+            continue
         for m in pattern.finditer(text):
             a, b = m.span()
             while b > a and text[b - 1] in " ,\n\t":
