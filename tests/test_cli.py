@@ -148,7 +148,7 @@ def test_readme_install_and_test_commands_are_right():
     assert len(commands) == 2, commands
     install, tests = commands
     assert install == "bash scripts/install.sh && .venv/bin/sitrep run samples/ --db samples.db"
-    assert tests == "bash scripts/install.sh --test && .venv/bin/python -m pytest"
+    assert tests == "bash scripts/install.sh --test --spark && .venv/bin/python -m pytest"
     script = (REPO / "scripts" / "install.sh").read_text()
     # the script makes ./.venv, installs the hashed locks and sitrep itself, and knows --test
     assert "-m venv .venv" in script and "--require-hashes" in script and "-e ." in script

@@ -101,13 +101,17 @@ def base_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ordinary_growth(base_db, tmp_path_factory) -> int:
-    """Peak RSS growth of a run over one ordinary story (each run loads its own models)."""
+    """Peak RSS growth of a run over one ordinary story: the largest of three, since each
+    run loads its own models and how much of that the allocator hands back varies."""
     folder = tmp_path_factory.mktemp("ordinary")
-    (folder / "ok.txt").write_text(PROSE[4], encoding="utf-8")
-    db = copy_db(base_db, str(folder / "o.db"))
-    with PeakRSS() as rss:
-        api.run([str(folder / "ok.txt")], db=db, workers=1)
-    return rss.growth
+    growths = []
+    for i in range(3):
+        (folder / f"ok{i}.txt").write_text(f"{PROSE[4]} ({i})", encoding="utf-8")
+        db = copy_db(base_db, str(folder / f"o{i}.db"))
+        with PeakRSS() as rss:
+            api.run([str(folder / f"ok{i}.txt")], db=db, workers=1)
+        growths.append(rss.growth)
+    return max(growths)
 
 
 def check_outcome(case: Case, summary, db: str, before: dict, inputs: list[str]) -> None:

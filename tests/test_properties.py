@@ -150,3 +150,23 @@ def test_lookup_any_name_focus_and_coordinates(gaz, name, focus, near, region):
     for c in found:
         assert c.lat is None or -90 <= c.lat <= 90
         assert c.lon is None or -180 <= c.lon <= 180
+
+
+# ---- document ids ----------------------------------------------------------------------------------
+
+def _one_shot_id(text: str) -> str:
+    import hashlib
+    import unicodedata
+    norm = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+@settings(max_examples=150, deadline=None)
+@given(head=st.integers(0, 3), parts=st.lists(st.one_of(st.text(max_size=30), st.sampled_from(
+    [" ", "\n\n", "\t \u00a0", "e\u0301", "\u2028", " " * 70_000, "word " * 14_000])), max_size=8))
+def test_doc_id_hashed_piece_by_piece_equals_the_one_shot_hash(head, parts):
+    # the id is hashed in 64 kB pieces to bound memory; whitespace runs across a piece
+    # boundary must give the same id as the whole text collapsed at once
+    from sitrep.ingest.common import doc_id
+    text = " " * head + "".join(parts)
+    assert doc_id(text) == _one_shot_id(text)

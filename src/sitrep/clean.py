@@ -125,13 +125,26 @@ def find_furniture(text: str, *, vocab: Vocabulary | None = None) -> tuple[list[
     return spans, None if first_comment is None else lines[first_comment].start
 
 
+_PIECE = 1 << 16
+_SPACES = re.compile(" {2,}")
+
+
+def _collapse(raw: str) -> str:
+    """Whitespace runs to one space.  A 10 MB line is done piece by piece: one re.sub over
+    it would hold a million small strings at once."""
+    if len(raw) <= _PIECE:
+        return _WS.sub(" ", raw)
+    joined = "".join(_WS.sub(" ", raw[i:i + _PIECE]) for i in range(0, len(raw), _PIECE))
+    return _SPACES.sub(" ", joined)   # runs cut at a piece boundary
+
+
 def split_lines(text: str) -> list[_Line]:
     out, pos = [], 0
     for raw in text.split("\n"):
         start, pos = pos, pos + len(raw) + 1
         if raw.endswith("\r"):
             raw = raw[:-1]
-        low = _WS.sub(" ", raw).strip().lower()
+        low = _collapse(raw).strip().lower()
         expanded = raw.expandtabs(4)
         out.append(_Line(start, start + len(raw), raw, low, low.strip(_TRIM),
                          len(expanded) - len(expanded.lstrip())))
