@@ -23,6 +23,7 @@ class Settings:
     languages: tuple[str, ...] = ("en", "ar", "fr", "ru", "de", "es", "it", "tr", "uk")
     max_bytes: int = field(default_factory=lambda: _int_env("SITREP_MAX_BYTES", 50 * 1024 * 1024))
     max_inflate: int = field(default_factory=lambda: _int_env("SITREP_MAX_INFLATE", 200 * 1024 * 1024))
-    # longest text analysed by spaCy in one document; longer texts are analysed in pieces
-    max_doc_chars: int = field(default_factory=lambda: _int_env("SITREP_MAX_DOC_CHARS", 1_000_000))
+    # longest text analysed in one document (the rest is stored and flagged analysed-first-chars:N);
+    # a news article is far shorter, and some stages grow faster than linearly with length
+    max_doc_chars: int = field(default_factory=lambda: _int_env("SITREP_MAX_DOC_CHARS", 200_000))
     batch_size: int = field(default_factory=lambda: _int_env("SITREP_BATCH_SIZE", 64))
