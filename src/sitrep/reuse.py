@@ -604,6 +604,30 @@ def find_reuse(docs: list[Document], *, index: ReuseIndex | None = None,
     return out
 
 
+class DisjointSets:
+    """Union-find over strings; each set is named by its smallest member (order-free)."""
+
+    def __init__(self):
+        self._parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        parent = self._parent
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, x: str, y: str) -> None:
+        rx, ry = self.find(x), self.find(y)
+        if rx != ry:
+            self._parent[max(rx, ry)] = min(rx, ry)
+
+    def mapping(self) -> dict[str, str]:
+        """Every member seen -> the name of its set."""
+        return {x: self.find(x) for x in list(self._parent)}
+
+
 def source_groups(pairs: Mapping[str, Iterable[Reuse]] | Iterable[tuple[str, str]], *,
                   docs: Iterable[str] = ()) -> dict[str, str]:
     """Documents linked by reuse form one independent source: doc name -> group id.
@@ -612,28 +636,15 @@ def source_groups(pairs: Mapping[str, Iterable[Reuse]] | Iterable[tuple[str, str
     pairs.  The group id is the smallest document name in the group, so it does not
     depend on the order links were found.  Names in ``docs`` without links get their own group.
     """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(x: str, y: str) -> None:
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-
+    sets = DisjointSets()
     if isinstance(pairs, Mapping):
         edges = [(k, r.other) for k, rs in pairs.items() for r in rs]
         for k in pairs:
-            find(k)
+            sets.find(k)
     else:
         edges = list(pairs)
     for x, y in edges:
-        union(x, y)
+        sets.union(x, y)
     for d in docs:
-        find(d)
-    return {x: find(x) for x in parent}
+        sets.find(d)
+    return sets.mapping()

@@ -385,22 +385,14 @@ def _fuse(spark, out: str, groups: dict[str, str], fused_schema, F) -> None:
 
 def _components(key_lists: list[list[str]]) -> dict[str, str]:
     """Blocking key -> component id, linking the keys that one mention carries together."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    from .reuse import DisjointSets
+    sets = DisjointSets()
     for keys in key_lists:
         for k in keys[1:]:
-            a, b = find(keys[0]), find(k)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+            sets.union(keys[0], k)
         if keys:
-            find(keys[0])
-    return {k: find(k) for k in parent}
+            sets.find(keys[0])
+    return sets.mapping()
 
 
 def _series(spark, out: str, groups: dict[str, str]) -> None:

@@ -245,8 +245,11 @@ class Store:
     # ---- corpus-level results -------------------------------------------------------------
     def pending_documents(self) -> list[Document]:
         """Documents that reuse detection and fusion have not seen yet."""
-        rows = self.conn.execute("SELECT rowid FROM documents WHERE corpus_done=0 ORDER BY rowid").fetchall()
-        return [self.document_by_rowid(r[0]) for r in rows]
+        return [self.document_by_rowid(r) for r in self.pending_rowids()]
+
+    def pending_rowids(self) -> list[int]:
+        """Row ids of the documents not yet seen by reuse and fusion, in ingestion order."""
+        return [r[0] for r in self.conn.execute("SELECT rowid FROM documents WHERE corpus_done=0 ORDER BY rowid")]
 
     def stale_blocks(self) -> list[str]:
         """Fusion blocks to fuse again because documents with mentions there were dropped."""
