@@ -564,15 +564,7 @@ def test_relative_day_resolves_to_one_day_against_a_printed_date(times_nlp, time
 
 def _scan_without_prechecks(text: str) -> list[tuple[int, int]]:
     from sitrep.normalize import times as T
-    found = []
-    for pattern in T._DETECT:
-        for m in pattern.finditer(text):
-            a, b = m.span()
-            while b > a and text[b - 1] in " ,\n\t":
-                b -= 1
-            if b > a:
-                found.append((a, b))
-    return found
+    return T._candidates(text, prechecks=False)
 
 
 @pytest.mark.parametrize("text", [

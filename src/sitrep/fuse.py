@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources as importlib_resources
 
-from .model import Claim, DateWindow, Event, FusedEvent, Location, iso_day
+from .model import PRECISION_RANK, Claim, DateWindow, Event, FusedEvent, Location, iso_day
 from .normalize.places import name_key, skeleton
 
 MAX_MONTHS = 3
@@ -52,7 +52,6 @@ PLACE_DISAGREE_KM = 10.0       # two independent sources placing one event this 
 FATALITY_TOLERANCE = (2, 0.25)  # figures differing by more than max(2, 25%) disagree
 ESTIMATE_TOLERANCE = 0.10      # point estimates ("about 800") widened by 10% before comparing
 
-_PRECISION_RANK = {"city": 0, "near": 1, "region": 2, "country": 3}
 Mention = tuple[str, Event]
 
 
@@ -126,7 +125,7 @@ class _Feat:
         self.country = _country(loc)
         has_coords = loc.lat is not None and loc.lon is not None
         self.lat, self.lon = (loc.lat, loc.lon) if has_coords else (None, None)
-        self.rank = _PRECISION_RANK.get(loc.precision or "", 3)
+        self.rank = PRECISION_RANK.get(loc.precision or "", 3)
         self.name, self.gaz = _norm(loc.name), loc.gazetteer_id
         self.fatalities = ev.fatalities
         self.keys = blocking_keys(ev)
@@ -364,7 +363,7 @@ def _tightest_date(events: list[Event]) -> DateWindow:
 
 def _best_location(events: list[Event]) -> Location:
     names = Counter(_norm(e.location.name) for e in events)
-    ranked = sorted(events, key=lambda e: (_PRECISION_RANK.get(e.location.precision or "", 4),
+    ranked = sorted(events, key=lambda e: (PRECISION_RANK.get(e.location.precision or "", 4),
                                            e.location.lat is None, -names[_norm(e.location.name)],
                                            e.location.name or ""))
     return ranked[0].location
@@ -444,7 +443,7 @@ class Series:
 def quantity_of(about: str) -> tuple[str, str | None]:
     """(head of what is counted, narrowing qualifier) from a claim's ``about`` text.
 
-    "Islamic State fighters based in the Derna area" -> ("fighters", None);
+    "Taliban fighters based in the Kunduz area" -> ("fighters", None);
     "militants killed in the raid" -> ("fighters", "killed").  Without a known head noun
     the content words themselves are the head, so unrelated claims never share a key.
     """

@@ -117,6 +117,10 @@ class TimeMention:
     relative: bool = False              # resolved against the publication date
 
 
+# How precise a place is, most precise first (ACLED geo precision 1, 2, 3, then country).
+PRECISION_RANK = {"city": 0, "near": 1, "region": 2, "country": 3}
+
+
 @dataclass
 class Location:
     name: str | None = None

@@ -15,14 +15,13 @@ degrades gracefully (publication window, sentence places, mention names) when on
 """
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..model import DateWindow, Document, Event, Location, Span
+from ..model import PRECISION_RANK, DateWindow, Document, Event, Location, Span
 from ..pipeline import stage
 
 log = logging.getLogger(__name__)
@@ -42,8 +41,6 @@ PLACE_NOUNS = frozenset({"town", "city", "village", "district", "territory", "ar
 PERSON_ENTS = frozenset({"PERSON", "NORP"})
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 MAX_TRIGGERS = 24          # trigger phrases examined per sentence
-HEDGE_WORDS = ("suspected", "suspect", "alleged", "allegedly", "claimed", "claim", "believed",
-               "reportedly", "unconfirmed", "purportedly", "apparently", "thought to", "said to be")
 
 
 # ---------------------------------------------------------------- rules (data)
@@ -119,24 +116,21 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
 # ---------------------------------------------------------------- helpers of other stages
 
 class Helpers:
-    """The normalize/extract helpers this stage uses, each with a fallback when absent."""
+    """The normalize/extract helpers this stage uses (one object, so tests can swap one)."""
 
     def __init__(self, *, gazetteer=None):
+        from ..normalize.actors import canonical_actor
+        from ..normalize.places import location_for
+        from ..normalize.times import window_for
+        from .attribution import attribution_for, hedge_cue
+        from .numbers import find_numbers
         self.gazetteer = gazetteer       # demonyms -> countries ("an Egyptian border post")
-        self.location_for = _optional("sitrep.normalize.places", "location_for")
-        self.window_for = _optional("sitrep.normalize.times", "window_for")
-        self.canonical_actor = _optional("sitrep.normalize.actors", "canonical_actor")
-        self.find_numbers = _optional("sitrep.extract.numbers", "find_numbers")
-        self.attribution_for = _optional("sitrep.extract.attribution", "attribution_for")
-        self.hedge_cue = _optional("sitrep.extract.attribution", "hedge_cue")
-
-
-def _optional(module: str, name: str):
-    # A helper module written by another stage may not exist yet: look it up, never guess.
-    spec = importlib.util.find_spec(module)
-    if spec is None:
-        return None
-    return getattr(importlib.import_module(module), name, None)
+        self.location_for = location_for
+        self.window_for = window_for
+        self.canonical_actor = canonical_actor
+        self.find_numbers = find_numbers
+        self.attribution_for = attribution_for
+        self.hedge_cue = hedge_cue
 
 
 # ---------------------------------------------------------------- the stage
@@ -800,7 +794,7 @@ def refer_back(tok, doc: Document, helpers: Helpers, *, person: bool = False,
 
 
 def unit_phrase(tok) -> str:
-    """'Derna wing of the movement' without determiners or clauses after it."""
+    """'Kandahar wing of the movement' without determiners or clauses after it."""
     left = min([tok.i] + [c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")])
     right = tok.i
     for ch in tok.rights:
@@ -815,10 +809,9 @@ def mention_name(tok, doc: Document, helpers: Helpers, *, places: bool = True) -
     labels = ACTOR_LABELS + (("GPE",) if places else ())
     for m in doc.mentions:
         if m.start <= tok.idx < m.end and m.label in labels:
-            if helpers.canonical_actor is not None:
-                ent = helpers.canonical_actor(doc, m.start, m.end, max_distance=0)
-                if ent is not None:
-                    return ent.name
+            ent = helpers.canonical_actor(doc, m.start, m.end, max_distance=0)
+            if ent is not None:
+                return ent.name
             return doc.entity_name(m.entity) if m.entity else m.text
     return None
 
@@ -1337,11 +1330,7 @@ def _trim_end(text: str, start: int, end: int) -> int:
 
 
 def is_hedged(doc: Document, c: Candidate, *, helpers: Helpers) -> bool:
-    text = c.sent.text
-    if helpers.hedge_cue is not None:
-        return bool(helpers.hedge_cue(text))
-    low = text.lower()
-    return any(re.search(rf"\b{re.escape(w)}\b", low) for w in HEDGE_WORDS) or "prime suspect" in low
+    return bool(helpers.hedge_cue(c.sent.text))
 
 
 def casualties(doc: Document, sent, *, rules: Rules, helpers: Helpers,
@@ -1409,36 +1398,8 @@ class Num:
 
 def sentence_numbers(doc: Document, sent, *, helpers: Helpers) -> list[Num]:
     text = doc.text[sent.start_char:sent.end_char]
-    if helpers.find_numbers is not None:
-        out = []
-        for m in helpers.find_numbers(text, offset=sent.start_char):
-            if getattr(m, "kind", None) in ("percent", "money", "distance"):
-                continue
-            out.append(Num(m.start, m.end, m.low, m.high))
-        return out
-    return fallback_numbers(text, offset=sent.start_char)
-
-
-_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split())}
-_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-               "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12, "half a dozen": 6,
-               "dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "a hundred": 100})
-_NUM_RE = re.compile(r"(?i)\b(at least |more than |over |nearly |almost |about |around |some |up to |as many as )?"
-                     r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(map(re.escape, _WORDS), key=len, reverse=True)) + r")\b")
-
-
-def fallback_numbers(text: str, *, offset: int = 0) -> list[Num]:
-    """Minimal number reader used only while extract/numbers.py is unavailable."""
-    out = []
-    for m in _NUM_RE.finditer(text):
-        raw = m.group(2).lower().replace(",", "")
-        val = float(raw) if raw.isdigit() else float(_WORDS[raw])
-        qual = (m.group(1) or "").lower().strip()
-        low, high = (None, val) if qual in ("up to", "as many as") else (val, val)
-        out.append(Num(offset + m.start(), offset + m.end(), low, high))
-    return out
+    return [Num(m.start, m.end, m.low, m.high) for m in helpers.find_numbers(text, offset=sent.start_char)
+            if m.kind not in ("percent", "money", "distance")]
 
 
 def count_for(tok, numbers: list[Num], rules: Rules) -> int | None:
@@ -1535,7 +1496,7 @@ def to_events(doc: Document, c: Candidate, *, helpers: Helpers) -> list[Event]:
     trig_start = min(t.idx for t in c.tokens)
     loc = location(doc, c, helpers=helpers)
     date = window(doc, trig_start, main, helpers=helpers)
-    attributed = helpers.attribution_for(doc, main.start, main.end) if helpers.attribution_for else None
+    attributed = helpers.attribution_for(doc, main.start, main.end)
     actor1, actor2 = c.actor1, c.actor2
     if c.civilian_target is not None and actor2 is None:
         actor2 = side_label("Civilians", loc, detail=c.civilian_target)
@@ -1558,12 +1519,11 @@ def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
         loc = demonym_location(c, gazetteer=helpers.gazetteer)
         if loc is not None:
             return loc
-    if helpers.location_for is not None:
-        # the trigger's own clause first: a sentence may tell of several places and events
-        for start, end in (clause_span(c.head), (c.spans[0].start, c.spans[0].end)):
-            loc = helpers.location_for(doc, start, end)
-            if loc is not None and (loc.name or loc.country):
-                return loc
+    # the trigger's own clause first: a sentence may tell of several places and events
+    for start, end in (clause_span(c.head), (c.spans[0].start, c.spans[0].end)):
+        loc = helpers.location_for(doc, start, end)
+        if loc is not None and (loc.name or loc.country):
+            return loc
     places = sentence_places(doc, c.sent)
     if places:
         head = c.head.idx
@@ -1614,10 +1574,9 @@ def place_location(p) -> Location:
 
 
 def window(doc: Document, start: int, main: Span, *, helpers: Helpers) -> DateWindow:
-    if helpers.window_for is not None:
-        w = helpers.window_for(doc, main.start, main.end, at=start)
-        if w is not None:
-            return w
+    w = helpers.window_for(doc, main.start, main.end, at=start)
+    if w is not None:
+        return w
     times = [t for t in doc.times if main.start <= t.start < main.end]
     if times:
         t = min(times, key=lambda t: abs(t.start - start))
@@ -1738,7 +1697,6 @@ def headline_end_of(text: str) -> int:
     return start + len(line)
 
 
-PRECISION_RANK = {"city": 0, "near": 1, "region": 2, "country": 3}
 
 
 def _in_headline(ev: Event, headline_end: int) -> bool:

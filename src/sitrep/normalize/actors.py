@@ -534,7 +534,7 @@ def _spacy_cands(sdoc, ctx: _Context) -> list[_Cand]:
         if label == "PERSON":
             start = _strip_titles(sdoc, start, end, m)
         elif _is_title_before_person(sdoc, start, end, m):
-            continue  # "Army" in "Army Gen. David Rodriguez", "Defense" in "Defense Minister X"
+            continue  # "Army" in "Army Gen. Mark Milley", "Defense" in "Defense Minister X"
         text = sdoc[start:end].text
         label = _fix_label(sdoc, start, end, label, text, ctx)
         if label is None:
@@ -635,7 +635,7 @@ def _org_type(text: str, m: EntityMatcher) -> str | None:
 
 
 def _norp_is_person(sdoc, start, end, text, m: EntityMatcher) -> bool:
-    """spaCy tags some surnames NORP ("Benotman said"): a proper noun speaking is a person."""
+    """spaCy tags some surnames NORP ("Guterres said"): a proper noun speaking is a person."""
     span = sdoc[start:end]
     if not all(t.pos_ == "PROPN" and t.tag_ != "NNPS" for t in span):
         return False
@@ -1008,7 +1008,7 @@ def _relabel_surnames(kept: list[_Cand], sdoc, m: EntityMatcher) -> list[_Cand]:
     """Lone surnames of people named in full elsewhere in the document are people too.
 
     spaCy tags a repeated surname ORG or NORP, or misses it; both are fixed here:
-    "Noman Benotman ... Benotman told CNN".
+    "Hans Grundberg ... Grundberg told Reuters".
     """
     last: set[str] = set()
     for c in kept:

@@ -836,8 +836,8 @@ def _modifies_noun(doc: Document, p: Place) -> bool:
 def _scene_score_parsed(span) -> float:
     root = span.root
     for anc in [root, *root.ancestors]:
-        # inside an appositive that describes another place ("Tobruk, the seat of Libya's
-        # parliament"); one that locates a building ("the Corinthia, a hotel in Tripoli") stays
+        # inside an appositive that describes another place ("Aden, the seat of Yemen's
+        # parliament"); one that locates a building ("the Sahafi, a hotel in Mogadishu") stays
         if anc.dep_ == "appos" and anc.head.ent_type_ in ("GPE", "LOC", "FAC"):
             return -3.0
         if anc.dep_ in ("relcl", "acl") or anc.pos_ == "VERB":

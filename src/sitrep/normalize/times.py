@@ -755,10 +755,12 @@ _MONTH_CONTEXT = re.compile(r"(?i:\b(?:in|since|from|until|till|by|during|of|ear
 _FUTURE_VERBS = {"plan", "schedule", "expect", "due", "set", "slate", "intend", "aim", "hope", "prepare"}
 
 
-def _candidates(text: str) -> list[tuple[int, int]]:
+def _candidates(text: str, *, prechecks: bool = True) -> list[tuple[int, int]]:
+    """Spans of text the date patterns match.  ``prechecks`` skips a pattern whose required
+    word (a month, a year...) is absent: a pure speed-up, which tests check against False."""
     found = []
     for pattern, needs in zip(_DETECT, _DETECT_NEEDS):
-        if needs is not None and needs.search(text) is None:
+        if prechecks and needs is not None and needs.search(text) is None:
             continue
         for m in pattern.finditer(text):
             a, b = m.span()
@@ -864,25 +866,31 @@ def find_times(doc: Document, *, anchor: DateWindow | None = None) -> list[TimeM
     return _mentions(detect(doc), anchor=anchor)
 
 
-def _clause_tense(sdoc, a: int, b: int) -> str | None:
-    """'present' (incl. present perfect), 'past' or None, from the verb the expression hangs on."""
+def _verbs_above(sdoc, a: int, b: int):
+    """The verbs (and auxiliaries) text[a:b] hangs on, nearest first, walking up the parse."""
     if sdoc is None:
-        return None
+        return
     span = sdoc.char_span(a, b, alignment_mode="expand")
     if span is None or len(span) == 0:
-        return None
+        return
     tok = span.root
     for _ in range(10):
         if tok.pos_ in ("VERB", "AUX"):
-            auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
-            tags = {c.tag_ for c in auxes} | {tok.tag_}
-            if tags & {"VBD"} or any(c.lower_ in ("had", "was", "were", "did") for c in auxes):
-                return "past"
-            if tags & {"VBZ", "VBP"}:
-                return "present"
+            yield tok
         if tok.head is tok:
-            return None
+            return
         tok = tok.head
+
+
+def _clause_tense(sdoc, a: int, b: int) -> str | None:
+    """'present' (incl. present perfect), 'past' or None, from the verb the expression hangs on."""
+    for verb in _verbs_above(sdoc, a, b):
+        auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        tags = {c.tag_ for c in auxes} | {verb.tag_}
+        if tags & {"VBD"} or any(c.lower_ in ("had", "was", "were", "did") for c in auxes):
+            return "past"
+        if tags & {"VBZ", "VBP"}:
+            return "present"
     return None
 
 
@@ -892,21 +900,10 @@ def _simple_present(sdoc, a: int, b: int) -> bool:
     Strict on purpose: only the third person singular counts, because the tagger reads
     unknown past forms as VBP ("troops retook"); the present perfect reports the past.
     """
-    if sdoc is None:
+    verb = next(_verbs_above(sdoc, a, b), None)
+    if verb is None or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return False
-    span = sdoc.char_span(a, b, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return False
-    tok = span.root
-    for _ in range(10):
-        if tok.pos_ in ("VERB", "AUX"):
-            if any(c.dep_ in ("aux", "auxpass") for c in tok.children):
-                return False
-            return tok.tag_ == "VBZ"
-        if tok.head is tok:
-            return False
-        tok = tok.head
-    return False
+    return verb.tag_ == "VBZ"
 
 
 # ---- publication dates from the text ------------------------------------------------------
