@@ -1,0 +1,484 @@
+"""Who acted and against whom: subjects and objects from the parse, the class of an
+argument (armed, civilian, place), and the actor names given to them."""
+from __future__ import annotations
+
+import re
+
+from ...model import Document, Location
+from .rules import (
+    ACTOR_LABELS, AFFILIATION_WORDS, ARMED_LABELS, Helpers, LIGHT_VERBS_DEFAULT,
+    PERSON_ENTS, PLACE_ENTS, PLACE_NOUNS, Rules, VAGUE_MODIFIERS, WEAPON_NOUNS)
+from .candidate import Candidate
+from .syntax import (
+    ancestors_in_sentence, clause_verb, has_phrase, in_lex, lemma, of_object,
+    sentence_places)
+
+
+def subject_of(head):
+    """The acting side: subject of the clause, agent of a passive, 'by' phrase or possessor."""
+    listing = _listed_under(head)
+    if listing is not None:
+        # "carried out attacks, including a car bombing": the list's owner has the subject
+        return subject_of(listing)
+    verb = clause_verb(head)
+    for t in (head, verb):
+        for ch in t.children:
+            if ch.dep_ == "agent":
+                objs = [g for g in ch.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+            if ch.dep_ == "poss" and t is head and head.pos_ != "VERB":
+                return ch
+            if ch.dep_ == "prep" and ch.lower_ == "by" and t is head and head.pos_ == "NOUN":
+                objs = [g for g in ch.children if g.dep_ == "pobj"]   # "an attack by ISWAP"
+                if objs:
+                    return objs[0]
+    if head.pos_ == "VERB" or _under_light_verb(head, verb):
+        for ch in verb.children:
+            if ch.dep_ in ("nsubj",):
+                return ch
+    # participial clause ("..., killing four") or xcomp: the subject of the governing verb
+    if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.i != verb.i:
+        up = clause_verb(verb.head)
+        for ch in up.children:
+            if ch.dep_ == "nsubj":
+                return ch
+    # "X was the prime suspect in a bombing", "X is suspected of carrying out ..."
+    for a in ancestors_in_sentence(head):
+        if lemma(a) in ("suspect", "responsible", "blame", "claim"):
+            for ch in a.children:
+                if ch.dep_ in ("nsubj", "nsubjpass"):
+                    return ch
+            if a.dep_ == "attr":
+                for ch in a.head.children:
+                    if ch.dep_ == "nsubj":
+                        return ch
+    return None
+
+
+def _listed_under(head):
+    """The noun a trigger is listed under ('attacks, including a bombing'), else None."""
+    if head.dep_ == "pobj" and head.head.lower_ in ("including", "like", "as") and head.head.head.i != head.head.i:
+        owner = head.head.head
+        if owner.lower_ == "such":
+            owner = owner.head
+        return owner if owner.pos_ in ("NOUN", "PROPN") else None
+    return None
+
+
+def _under_light_verb(head, verb) -> bool:
+    """'ISIS carried out an attack': the noun's event is done by the verb's subject."""
+    if head.i == verb.i:
+        return True
+    if head.dep_ == "prep" and head.head.i == verb.i:
+        return True          # "(the militants) are in control of ...": a phrase of the verb
+    if head.dep_ == "dobj" and head.head.i == verb.i:
+        return lemma(verb) in LIGHT_VERBS_DEFAULT
+    if head.dep_ == "pobj" and head.head.head.i == verb.i and lemma(verb) in ("responsible", "behind", "be"):
+        return True
+    return False
+
+
+def object_of(head):
+    """The side acted upon: direct object, passive subject, or an 'on'/'against' phrase."""
+    verb = clause_verb(head)
+    if head.pos_ == "VERB":
+        for ch in head.children:
+            if ch.dep_ in ("dobj", "nsubjpass"):
+                return ch
+    for t in (head, verb) if head.pos_ != "VERB" else (head,):
+        for ch in t.children:
+            if ch.dep_ == "prep" and ch.lower_ in ("on", "against", "of", "targeting"):
+                objs = [g for g in ch.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+    if head.pos_ != "VERB" and head.dep_ == "nsubj" and verb.i != head.i:
+        # "a roadside bomb struck a convoy": the verb's object was hit
+        for ch in verb.children:
+            if ch.dep_ == "dobj":
+                return ch
+    if head.pos_ != "VERB" and head.dep_ in ("dobj", "nsubj", "pobj"):
+        # "attacks on X" handled above; "carried out attacks against X" on the verb
+        for ch in verb.children:
+            if ch.dep_ == "prep" and ch.lower_ in ("against", "on"):
+                objs = [g for g in ch.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+    return None
+
+
+def victims(head):
+    """Who was killed/wounded in the sentence of the trigger (objects of casualty verbs)."""
+    out = []
+    for t in head.sent:
+        if lemma(t) in ("kill", "wound", "injure", "behead", "execute", "murder", "shoot", "massacre"):
+            for ch in t.children:
+                if ch.dep_ in ("dobj", "nsubjpass"):
+                    out.append(ch)
+    return out
+
+
+def token_class(tok, doc: Document, rules: Rules) -> str | None:
+    """'armed', 'civilian', 'place' or None for an argument token (looking at its phrase)."""
+    if tok is None:
+        return None
+    for m in doc.mentions:
+        if m.start <= tok.idx < m.end:
+            if m.label in ARMED_LABELS:
+                return "armed"
+            if m.label in ("GPE", "LOC", "FACILITY"):
+                return "place"
+            if m.label == "PERSON":
+                return "civilian"
+    if in_lex(tok, rules.lex["quantity"]):
+        for ch in tok.children:
+            if ch.dep_ == "prep" and ch.lower_ == "of":
+                for g in ch.children:
+                    if g.dep_ == "pobj":
+                        return token_class(g, doc, rules)
+    words = [tok] + [c for c in tok.children if c.dep_ in ("compound", "amod")]
+    if any(in_lex(w, rules.lex["armed"]) for w in words):
+        return "armed"
+    if tok.ent_type_ in PLACE_ENTS or lemma(tok) in PLACE_NOUNS:
+        return "place"
+    if any(in_lex(w, rules.lex["civilian"]) for w in words) or tok.ent_type_ in PERSON_ENTS:
+        return "civilian"
+    # "killing four", "killed 12": bare numbers of people
+    if tok.like_num or tok.ent_type_ == "CARDINAL":
+        return "civilian"
+    for ch in tok.children:   # "X of Y": class of Y ("the village of Kuda", "a group of soldiers")
+        if ch.dep_ == "prep" and ch.lower_ == "of":
+            for g in ch.children:
+                if g.dep_ == "pobj":
+                    return token_class(g, doc, rules)
+    return None
+
+
+def is_person(tok, doc: Document, rules: Rules) -> bool:
+    if tok is None:
+        return False
+    if tok.ent_type_ == "PERSON" or tok.pos_ == "PRON" or tok.lower_ in ("many", "several", "some", "others", "dozens", "scores", "hundreds"):
+        return True
+    for m in doc.mentions:
+        if m.start <= tok.idx < m.end and m.label in ("PERSON", "ARMED_GROUP"):
+            return True
+    cls = token_class(tok, doc, rules)
+    if cls is None and tok.tag_ in ("NNS", "NNPS") and any(c.dep_ == "nummod" for c in tok.children):
+        return True      # "killed seven miners": counted people of a trade the lexicon lacks
+    return cls in ("civilian", "armed") and lemma(tok) not in PLACE_NOUNS
+
+
+def is_place(tok, doc: Document, rules: Rules) -> bool:
+    if tok is None:
+        return False
+    for p in doc.places:
+        if p.start <= tok.idx < p.end:
+            return True
+    return token_class(tok, doc, rules) == "place"
+
+
+def is_state(tok, doc: Document, rules: Rules) -> bool:
+    if tok is None:
+        return False
+    for m in doc.mentions:
+        if m.start <= tok.idx < m.end:
+            return m.label == "GOV_BODY"
+    span = tok.doc[tok.left_edge.i:tok.i + 1]
+    return any(in_lex(w, rules.lex["state"]) for w in span) or has_phrase(span, rules.lex["state"])
+
+
+def phrase_text(tok) -> str:
+    """Short text of a noun phrase: its compounds and modifiers, not counts or clauses."""
+    keep = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "poss", "nmod")
+            and not c.like_num and c.lower_ not in ("dead", "wounded", "injured", "killed")]
+    start = min([tok.i] + [c.left_edge.i for c in keep])
+    return tok.doc[start:tok.i + 1].text
+
+
+def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = None) -> str | None:
+    """Canonical actor name for an argument token: entity name, else short phrase text.
+
+    Pronouns and definite generic nouns ("the group", "the militants") are resolved to the
+    nearest armed actor (or person, for he/she) named shortly before: news prose names an
+    actor once and then refers back to it.
+    """
+    if tok is None:
+        return None
+    if tok.pos_ == "PRON":
+        return refer_back(tok, doc, helpers, person=tok.lower_ in ("he", "she", "him", "her"))
+    if is_generic(tok, doc, rules):
+        return refer_back(tok, doc, helpers) or phrase_text(tok)
+    force = force_actor(tok, doc, helpers)
+    if force is not None:
+        return force
+    if rules is not None and mention_at(tok, doc) is None:
+        owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"
+                      and c.lower_ in ("its", "their")), None)
+        if owner is not None and in_lex(tok, rules.lex["armed"]):
+            # "its fighters", "their troops": the group named before
+            return refer_back(owner, doc, helpers) or phrase_text(tok)
+        force = _force_modifier(tok, doc, rules)
+        if force is not None:
+            # "a military column", "army positions": the force, not its formation
+            return mention_name(force, doc, helpers, places=False) or force_actor(force, doc, helpers) \
+                or force.text
+    # "gunmen suspected of being part of X", "fighters loyal to X": X is the actor
+    for ch in tok.children:
+        if (ch.dep_ in ("acl", "relcl", "amod") and lemma(ch) in AFFILIATION_WORDS) or (
+                ch.dep_ == "prep" and ch.lower_ in ("loyal", "linked", "affiliated")):
+            for g in ch.subtree:
+                name = mention_name(g, doc, helpers, places=False)
+                if name:
+                    return name
+    if rules is not None and in_lex(tok, rules.lex["unit"]) and not mention_at(tok, doc):
+        # "the Kandahar wing of the movement": the unit is named by its whole phrase
+        return unit_phrase(tok)
+    span_tokens = list(tok.subtree) if tok.pos_ == "PROPN" else [tok] + [c for c in tok.lefts]
+    for places in (False, True):
+        # an armed group, agency or person in the phrase names the actor better than a
+        # place modifying it ("Kano police"); a place heading the phrase ("Russia") is one
+        if places and any(t.i != tok.i and mention_name(t, doc, helpers, places=True)
+                          for t in span_tokens):
+            break
+        for t in [tok] + span_tokens:
+            name = mention_name(t, doc, helpers, places=places)
+            if name:
+                return name
+    # "X of Y" ("fighters of al-Shabaab"): the owner names the actor
+    for ch in tok.children:
+        if ch.dep_ == "prep" and ch.lower_ in ("of", "from", "loyal"):
+            for g in ch.subtree:
+                name = mention_name(g, doc, helpers, places=False)
+                if name:
+                    return name
+    text = phrase_text(tok)
+    return text if len(text) <= 60 else tok.text
+
+
+def _force_modifier(tok, doc: Document, rules: Rules):
+    """The force word modifying a formation or installation noun ('army' in 'army convoy')."""
+    if not in_lex(tok, rules.lex["formation"]):
+        return None
+    for c in tok.lefts:
+        if c.dep_ in ("compound", "amod", "nmod") and (
+                in_lex(c, rules.lex["force"]) or (mention_at(c, doc) is not None
+                                                  and mention_at(c, doc).label in ARMED_LABELS)):
+            return c
+    return None
+
+
+# Nouns that name a state's armed force or its means when a country owns them
+# ("Russian artillery", "Ukraine's troops", "air defences").
+FORCE_NOUNS = frozenset({"troop", "force", "soldier", "army", "military", "artillery", "warplane", "jet",
+                         "aircraft", "defence", "defense", "gunship", "helicopter", "navy", "missile",
+                         "drone", "airstrike", "strike", "shelling", "bomber", "tank"})
+
+AERIAL_NOUNS = frozenset({"warplane", "jet", "aircraft", "defence", "defense", "gunship", "helicopter",
+                          "drone", "airstrike", "bomber"})
+
+
+# Words of an entity name that make it a state's fighting force rather than a ministry.
+FORCE_NAME = re.compile(r"\b(armed forces|army|military|air force|defen[cs]e forces?|national guard)\b", re.I)
+
+UNOWNED_FORCES = frozenset({"troop", "force", "soldier", "army", "military", "defence", "defense", "navy"})
+
+
+# Modifiers that leave a force unnamed ("government forces", "security forces").
+UNOWNED_MODIFIERS = frozenset({"government", "security", "air", "state", "regular", "national", "ground",
+                               "special", "allied", "pro-government", "federal"})
+
+
+def force_actor(tok, doc: Document, helpers: Helpers) -> str | None:
+    """The state force a force noun or a country stands for, if the document names it.
+
+    "Russian artillery", "Ukraine's air defences", a demonym on its own ("Syrian" in "Syrian
+    airstrikes") or a country acting with arms: the country's armed force entity, else the
+    country.  A force with no owner ("air defences", "government troops") is the force of the
+    country where the sentence is set, when the document names that force.
+    """
+    gaz = helpers.gazetteer
+    if gaz is None or tok is None:
+        return None
+    mention = mention_at(tok, doc)
+    if mention is not None and mention.label not in ("NORP", "GPE"):
+        return None
+    if tok.ent_type_ == "NORP" or (mention is not None and tok.dep_ in ("amod", "compound", "nsubj")):
+        iso = _country_iso(tok, doc, gaz)
+        return state_force(iso, doc, gaz, aerial=lemma(tok.head) in AERIAL_NOUNS) if iso else None
+    if lemma(tok) not in FORCE_NOUNS:
+        return None
+    mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "poss", "nmod")]
+    aerial = lemma(tok) in AERIAL_NOUNS or any(c.lower_ == "air" for c in mods)
+    for c in mods:
+        iso = _country_iso(c, doc, gaz)
+        if iso:
+            return state_force(iso, doc, gaz, aerial=aerial)
+    if lemma(tok) not in UNOWNED_FORCES or any(c.lower_ not in UNOWNED_MODIFIERS for c in mods) \
+            or any(c.dep_ == "prep" for c in tok.rights):
+        return None     # a missile or jet with no owner is not the force of the place it hit
+    isos = {p.iso for p in sentence_places(doc, tok.sent) if p.iso}
+    if len(isos) == 1:
+        return state_force(isos.pop(), doc, gaz, aerial=aerial, named_only=True)
+    return None
+
+
+def owned_force(tok, doc: Document, helpers: Helpers) -> str | None:
+    """The state force behind a country acting or a weapon a country owns, else None."""
+    gaz = helpers.gazetteer
+    if gaz is None:
+        return None
+    m = mention_at(tok, doc)
+    if m is not None and m.label == "GPE" and tok.dep_ in ("nsubj", "nsubjpass", "pobj"):
+        iso = _country_iso(tok, doc, gaz)
+        return state_force(iso, doc, gaz) if iso and gaz.country_names.get(iso) else None
+    for c in tok.lefts:
+        if c.dep_ in ("amod", "compound", "poss", "nmod"):
+            iso = _country_iso(c, doc, gaz)
+            if iso:
+                return state_force(iso, doc, gaz, aerial=lemma(tok) in AERIAL_NOUNS)
+    return None
+
+
+def _country_iso(tok, doc: Document, gaz) -> str | None:
+    """ISO2 of the country a token names or qualifies ("Russia", "Russian", "Burkina Faso's")."""
+    if tok.pos_ == "PRON":
+        return None
+    m = mention_at(tok, doc)
+    text = m.text if m is not None and m.label in ("GPE", "NORP") else tok.text
+    text = re.sub(r"['’]s$", "", text.strip())
+    return gaz.country_of(text) if text else None
+
+
+def state_force(iso: str, doc: Document, gaz, *, aerial: bool = False, named_only: bool = False) -> str | None:
+    """Name of the document's armed force of a country (its air force first for aerial means),
+    else (unless ``named_only``) the country's entity or name: "Washington" stands for the state."""
+    country = gaz.country_names.get(iso)
+    forces = [e for e in doc.entities if e.type == "GOV_BODY" and FORCE_NAME.search(e.name)
+              and _names_country(e, iso, country, gaz)]
+    if forces:
+        best = min(forces, key=lambda e: (("air force" in e.name.lower()) != aerial, len(e.name)))
+        return best.name
+    if named_only:
+        return None
+    own = next((e for e in doc.entities if e.type == "GPE" and gaz.country_of(e.name) == iso), None)
+    return own.name if own is not None else country
+
+
+def _names_country(ent, iso: str, country: str | None, gaz) -> bool:
+    for form in [ent.name, *ent.aliases]:
+        if country and country.lower() in form.lower():
+            return True
+        if any(gaz.country_of(w) == iso for w in re.findall(r"[A-Z][\w'-]+", form)):
+            return True
+    return False
+
+
+def mention_at(tok, doc: Document):
+    return next((m for m in doc.mentions if m.start <= tok.idx < m.end), None)
+
+
+def is_generic(tok, doc: Document, rules: Rules | None) -> bool:
+    """'the group', 'the militants', 'these fighters': a definite noun naming no one."""
+    if rules is None or tok.pos_ != "NOUN" or mention_at(tok, doc) is not None:
+        return False
+    if not in_lex(tok, rules.lex["generic_actor"]):
+        return False
+    if any(c.dep_ in ("compound", "poss") or c.ent_type_ for c in tok.children):
+        return False
+    if any(c.dep_ == "prep" and c.lower_ in ("of", "from") for c in tok.children):
+        return False
+    return any(c.dep_ == "det" and c.lower_ in ("the", "these", "those", "this", "that")
+               for c in tok.children)
+
+
+def refer_back(tok, doc: Document, helpers: Helpers, *, person: bool = False,
+               reach: int = 600) -> str | None:
+    """The nearest actor named before ``tok`` within ``reach`` characters (or None)."""
+    labels = ("PERSON",) if person else ("ARMED_GROUP", "GOV_BODY")
+    before = [m for m in doc.mentions if m.label in labels and m.end <= tok.idx
+              and tok.idx - m.end <= reach and m.entity]
+    if not before:
+        return None
+    m = max(before, key=lambda m: m.start)
+    return doc.entity_name(m.entity)
+
+
+def unit_phrase(tok) -> str:
+    """'Kandahar wing of the movement' without determiners or clauses after it."""
+    left = min([tok.i] + [c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")])
+    right = tok.i
+    for ch in tok.rights:
+        if ch.dep_ == "prep" and ch.lower_ in ("of", "in"):
+            right = max(right, ch.right_edge.i)
+            break
+    text = tok.doc[left:right + 1].text
+    return text if len(text) <= 80 else tok.doc[left:tok.i + 1].text
+
+
+def mention_name(tok, doc: Document, helpers: Helpers, *, places: bool = True) -> str | None:
+    labels = ACTOR_LABELS + (("GPE",) if places else ())
+    for m in doc.mentions:
+        if m.start <= tok.idx < m.end and m.label in labels:
+            ent = helpers.canonical_actor(doc, m.start, m.end, max_distance=0)
+            if ent is not None:
+                return ent.name
+            return doc.entity_name(m.entity) if m.entity else m.text
+    return None
+
+
+def nominal_actor(c: Candidate, doc: Document, rules: Rules):
+    """Who did a noun event with no subject of its own.
+
+    A modifier naming an armed actor ("coalition airstrikes", "Houthi missile attacks"),
+    else the armed subject of the sentence's main verb ("the militants posted images of
+    the beheading"): reporting on an event names its author in the same breath.
+    """
+    trigger_ids = {t.i for t in c.tokens}
+    nouns = [t for t in c.tokens if t.pos_ in ("NOUN", "PROPN")]
+    for ch in (ch for t in nouns for ch in t.children):
+        if ch.dep_ in ("compound", "amod", "nmod") and ch.i not in trigger_ids and not is_weapon(ch, rules) \
+                and (mention_at(ch, doc) is not None or in_lex(ch, rules.lex["armed"])) \
+                and token_class(ch, doc, rules) == "armed":
+            return ch
+    for ch in (ch for t in nouns for ch in t.children):
+        if ch.dep_ in ("amod", "compound") and ch.ent_type_ == "NORP" and ch.i not in trigger_ids:
+            return ch    # "Russian artillery shelled", "Turkish drone strikes": the state's force
+    root = c.sent.root
+    if c.head.pos_ in ("NOUN", "PROPN") and any(a.i == root.i for a in c.head.ancestors):
+        for ch in root.children:
+            if ch.dep_ == "nsubj" and ch.pos_ != "PRON" and token_class(ch, doc, rules) == "armed":
+                return ch
+    return None
+
+
+def civilian_label(tok, rules: Rules) -> str:
+    """'' for people at large ("12 people", "villagers"), else the victims' noun ("children")."""
+    if tok.like_num or tok.pos_ in ("NUM", "PRON"):
+        return ""
+    if in_lex(tok, rules.lex["quantity"]):
+        of = of_object(tok)
+        return civilian_label(of, rules) if of is not None else ""
+    parts = [_victim_noun(t, rules) for t in [tok] + [c for c in tok.conjuncts if c.i > tok.i]]
+    if not parts[1:] and (tok.tag_ not in ("NNS", "NNPS") or not parts[0]):
+        return ""        # "a woman", "villagers": civilians at large
+    text = " and ".join(p or t.lower_ for p, t in zip(parts, [tok] + list(tok.conjuncts)))
+    return text if len(text) <= 40 else ""
+
+
+def _victim_noun(tok, rules: Rules) -> str:
+    """'port workers', 'displaced people'; '' for a noun of people at large with no modifier."""
+    mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod") and not c.like_num
+            and c.lower_ not in VAGUE_MODIFIERS]
+    if not mods and in_lex(tok, rules.lex["civilians_at_large"]):
+        return ""
+    return " ".join(t.lower_ for t in mods + [tok])
+
+
+def side_label(kind: str, loc: Location, *, detail: str = "") -> str:
+    """ACLED-style label of an unnamed side: 'Civilians (Sudan)', 'Protesters (Syria): students'."""
+    label = f"{kind} ({loc.country})" if loc.country else kind
+    return f"{label}: {detail}" if detail else label
+
+
+def is_weapon(tok, rules: Rules) -> bool:
+    return lemma(tok) in WEAPON_NOUNS
