@@ -489,6 +489,65 @@ def _gov_matches(sdoc, m: EntityMatcher, is_place: Callable[[str], bool]) -> lis
     return out
 
 
+def _bare_force_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
+    """A state force named by its common noun: "the army", "the junta", "government forces".
+
+    News names the national army once in full (or never) and then as "the army"; those
+    mentions are the force, and an event's actor must be able to point at them.  A noun
+    modifying another ("army officers", "military base") names no one on its own.
+    """
+    phrases = sorted((tuple(p.split()) for p in m.rule("bare_state_forces")), key=len, reverse=True)
+    owners = m.rule("bare_force_owners")
+    out = []
+    for t in sdoc:
+        if t.lower_ not in _DETERMINERS and t.lower_ not in owners:
+            continue
+        start = t.i + 1 if t.lower_ in _DETERMINERS else t.i
+        for words in phrases:
+            end = start + len(words)
+            if end > len(sdoc) or tuple(x.lower_ for x in sdoc[start:end]) != words:
+                continue
+            last = sdoc[end - 1]
+            if last.pos_ not in ("NOUN", "PROPN") or last.dep_ in ("compound", "amod") \
+                    or (end < len(sdoc) and sdoc[end].pos_ in ("NOUN", "PROPN")):
+                break
+            out.append(_Cand(start, end, "GOV_BODY", "bare-force", priority=1))
+            break
+    return out
+
+
+def _force_word(text: str) -> str:
+    """The kind of force a name is ('air force', 'police', 'army' for armies and militaries)."""
+    low = text.lower()
+    for kind in ("air force", "navy", "police", "gendarmerie", "junta"):
+        if kind in low:
+            return kind
+    return "army" if re.search(r"\b(army|military|armed forces|forces|troops|defen[cs]e forces?)\b", low) else ""
+
+
+def _link_bare_forces(cands, texts, uf: "_UnionFind") -> None:
+    """'the army' joins the one named force of its kind in the document ('Nigerian Army'),
+    else the other bare mentions of that kind."""
+    named: dict[str, set[int]] = defaultdict(set)
+    for j, d in enumerate(cands):
+        if d.label == "GOV_BODY" and d.source != "bare-force":
+            kind = _force_word(texts[j])
+            if kind:
+                named[kind].add(uf.find(j))
+    first_bare: dict[str, int] = {}
+    for i, c in enumerate(cands):
+        if c.source != "bare-force":
+            continue
+        kind = _force_word(texts[i])
+        roots = {uf.find(j) for j in named.get(kind, ())}
+        if len(roots) == 1:
+            uf.union(roots.pop(), i)
+        elif kind in first_bare:
+            uf.union(first_bare[kind], i)
+        else:
+            first_bare[kind] = i
+
+
 # ---------------------------------------------------------------------------------------
 # spaCy's entities, corrected
 
@@ -529,6 +588,10 @@ def _spacy_cands(sdoc, ctx: _Context) -> list[_Cand]:
         if label is None:
             continue
         start, end = _trim(sdoc, ent.start, ent.end, m)
+        # a name never runs over a line break ("Odesa\n\nFalling debris"): keep the last line
+        breaks = [t.i for t in sdoc[start:end] if "\n" in t.text]
+        if breaks:
+            start, end = _trim(sdoc, breaks[-1] + 1, end, m)
         if start >= end:
             continue
         if label == "PERSON":
@@ -792,6 +855,7 @@ def _group(cands: list[_Cand], sdoc, acronyms: dict[str, int], kept_index: dict[
                     break
     _link_surnames(cands, texts, keys, uf)
     _link_short_group_names(cands, texts, keys, uf, m)
+    _link_bare_forces(cands, texts, uf)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         groups[uf.find(i)].append(i)
@@ -961,6 +1025,8 @@ def extract_entities(sdoc, *, matcher: EntityMatcher, is_place: Callable[[str], 
                    has_gazetteer=has_gazetteer)
     ctx.place_texts = _place_votes(sdoc, m, is_place)
     cands = _table_matches(sdoc, m) + _gov_matches(sdoc, m, is_place) + _pattern_matches(sdoc, m) + _spacy_cands(sdoc, ctx)
+    # a bare "the army" only where no name was found on those words
+    cands += [b for b in _bare_force_matches(sdoc, m) if not any(_overlap(b, c) for c in cands)]
     kept = _resolve(cands, sdoc, m)
     kept = _relabel_surnames(kept, sdoc, m)
     acr, defined = _acronym_cands(sdoc, kept, m)

@@ -15,6 +15,7 @@ import threading
 import tomllib
 import unicodedata
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -675,7 +676,10 @@ def find_places(doc: Document, *, gazetteer: Gazetteer) -> list[Place]:
             continue
         hint = _COUNTRY_AFTER.match(text[sp.end:sp.end + 40])
         local_focus = gazetteer.country_of(hint.group(1)) if hint and gazetteer.is_country(hint.group(1)) else None
-        local_focus = local_focus or _sentence_focus(doc, sp.start, votes)
+        # a name the only one of its sentence to vote (a town abroad, a lake shared by four
+        # countries) must not make its sentence foreign and so justify itself
+        if _sentence_focus(doc, sp.start, [v for v in votes if v[0] != sp.start]):
+            local_focus = local_focus or _sentence_focus(doc, sp.start, votes)
         cands = gazetteer.lookup(name, focus=local_focus or focus, near=near, region=sp.region)
         if not cands and local_focus and local_focus != focus:
             cands = gazetteer.lookup(name, focus=focus, near=near, region=sp.region)
@@ -848,8 +852,8 @@ def _scene_score_parsed(span) -> float:
     if root.dep_ == "pobj":
         prep = root.head
         word = prep.lower_
-        if word in _ORIGIN_PREPS:
-            return -5.0
+        if word in _ORIGIN_PREPS and not re.search(r"\d\s*(?:km|kms|kilomet|mi)", span.doc[max(0, prep.i - 3):prep.i].text):
+            return -5.0   # "from X" is an origin; "20 km from X" is X's vicinity
         head = prep.head
         if head.lower_ in _TITLE_NOUNS:
             return -4.0   # "the envoy in Libya": an office, not a scene
@@ -903,6 +907,21 @@ def _place_location(p: Place) -> Location:
                     precision=p.precision, gazetteer_id=p.gazetteer_id)
 
 
+def _paragraph_town(doc: Document, places: list[Place]) -> Place | None:
+    """The one town a paragraph is about, or None when it names several (or none).
+
+    An event told with no place of its own takes its paragraph's town only when that is
+    unambiguous; a guess among several towns is worse than the country.
+    """
+    # towns abroad are comparisons or origins ("looks like Raqqa"), not this story's scene
+    focus = _pick_focus(Counter(p.iso for p in doc.places if p.iso and not in_actor_name(doc, p)))
+    towns = [p for p in places if p.precision in ("city", "near") and _scene_score(doc, p) > 0
+             and not is_dateline(doc, p) and (focus is None or p.iso == focus)]
+    if len({p.gazetteer_id or p.name for p in towns}) != 1:
+        return None
+    return towns[0]
+
+
 def _enclosing(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
     """The sentence, then the paragraph around [start, end)."""
     out = []
@@ -926,21 +945,25 @@ def in_actor_name(doc: Document, p: Place) -> bool:
                and (m.end - m.start) > (p.end - p.start) for m in doc.mentions)
 
 
-def location_for(doc: Document, start: int, end: int) -> Location:
+def location_for(doc: Document, start: int, end: int, *, skip: Collection[int] = ()) -> Location:
     """Where an event stated in ``doc.text[start:end]`` happened.
 
     The most specific place in the span that is the scene (attached by in/at/near/
     outside/on..., not an origin "from X", not an actor modifier "X militias", not an
-    appositive description); else the same choice over the sentence, then the
-    paragraph; else the document's focus country at country precision.
+    appositive description); else the same choice over the sentence; then the paragraph,
+    only when it is about one town; else the document's focus country at country precision.
+    ``skip`` holds start offsets of places the caller knows are no scene (an actor, a past).
     """
     start, end = max(0, start), min(len(doc.text), end)
     windows = [(start, end), *_enclosing(doc, start, end)]
-    scenes = [p for p in doc.places if not in_actor_name(doc, p)]
-    for ws, we in windows:
+    scenes = [p for p in doc.places if not in_actor_name(doc, p) and p.start not in skip]
+    for k, (ws, we) in enumerate(windows):
         inside = [p for p in scenes if ws <= p.start and p.end <= we]
         resolved = [p for p in inside if p.precision]
-        best = _best_scene(doc, resolved) or _best_scene(doc, [p for p in inside if not p.precision])
+        if k == len(windows) - 1 and len(windows) > 2:
+            best = _paragraph_town(doc, resolved)
+        else:
+            best = _best_scene(doc, resolved) or _best_scene(doc, [p for p in inside if not p.precision])
         if best is not None:
             return _place_location(best)
     iso = _pick_focus(Counter(p.iso for p in scenes if p.iso))   # not countries inside group names

@@ -438,6 +438,8 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4}|\d{2})"), "numeric"),
     (re.compile(rf"(?:{_WD},? )?(?:the )?{_D} (?:of )?{_M},? ?(?:{_Y})?"), "day_month"),
     (re.compile(rf"(?:{_WD},? )?{_M} (?:the )?{_D},? ?(?:{_Y})?"), "month_day"),
+    (re.compile(rf"(?:{_PART} )?{_M},? (?:of )?(?P<rel>last|this|next|previous) year"), "month_rel_year"),
+    (re.compile(rf"(?P<rel>last|this|next|past|previous) (?:{_PART} )?{_M}"), "month_rel"),
     (re.compile(rf"(?:{_PART} )?{_M}(?:,? (?:of )?{_Y})?"), "month"),
     (re.compile(rf"(?:the )?(?:(?P<mod>this|last|next|past|coming|previous) )?(?:{_PART} )?(?:the )?(?:(?P<mod2>this|last|next|past|coming) )?"
                 rf"(?P<season>{_alt(_SEASONS)})(?: (?:of )?{_Y})?"), "season"),
@@ -513,6 +515,28 @@ def _h_month(m, future):
     return _yearless(lambda y: _month_window(y, mon, part), "range" if part else "month", future=future)
 
 
+_REL_YEAR = {"last": -1, "previous": -1, "past": -1, "this": 0, "next": 1}
+
+
+def _h_month_rel_year(m, future):
+    """"May last year", "in April this year": a month of a year counted from the publication."""
+    mon, part, off = _MONTHS[m.group("mon")], m.group("part"), _REL_YEAR[m.group("rel")]
+    return _deictic(lambda d: _month_window(d.year + off, mon, part), "range" if part else "month",
+                    future=future or off > 0)
+
+
+def _h_month_rel(m, future):
+    """"last May": the latest May wholly before publication; "next May" the first after it."""
+    mon, part, rel = _MONTHS[m.group("mon")], m.group("part"), m.group("rel")
+    make = lambda y: _month_window(y, mon, part)   # noqa: E731
+    precision = "range" if part else "month"
+    if rel == "next":
+        return _yearless(make, precision, future=True)
+    if rel == "this":
+        return _deictic(lambda d: make(d.year), precision, future=future)
+    return _yearless(make, precision, future=False, last=True)
+
+
 def _h_season(m, future):
     mod = m.group("mod") or m.group("mod2")
     name, part = m.group("season"), m.group("part")
@@ -576,7 +600,7 @@ def _h_span(m, future):
 
 
 _HANDLERS = {"iso": _h_iso, "numeric": _h_numeric, "day_month": _h_day, "month_day": _h_day,
-             "month": _h_month, "season": _h_season, "decade": _h_decade, "year": _h_year,
+             "month": _h_month, "month_rel_year": _h_month_rel_year, "month_rel": _h_month_rel, "season": _h_season, "decade": _h_decade, "year": _h_year,
              "weekday": _h_weekday, "period": _h_period, "ago": _h_ago, "span": _h_span}
 
 
@@ -714,7 +738,8 @@ _DETECT: list[re.Pattern] = [re.compile(p) for p in (
     r"\b[0-3]?\d[/.][01]?\d[/.](?:1[89]|2[01])\d\d\b",
     rf"\b(?:(?:{_CWD}),?\s+)?(?:the\s+)?{_DY}\s+(?:of\s+)?{_CMD}\b(?:,?\s+{_YR})?",
     rf"\b(?:(?:{_CWD}),?\s+)?{_CMD}\s+{_DY}\b(?:,?\s+{_YR}\b)?",
-    rf"(?:\b{_PT})?\b{_CMS}(?:\b|(?<=\.))(?:,?\s+(?:of\s+)?{_YR}\b)?",
+    rf"(?:\b(?i:last|this|next|past|previous)\s+)?(?:\b{_PT})?\b{_CMS}(?:\b|(?<=\.))"
+    rf"(?:,?\s+(?:of\s+)?{_YR}\b|,?\s+(?:of\s+)?(?i:last|this|next|previous)\s+year\b)?",
     rf"\b(?i:(?:the\s+|this\s+|last\s+|next\s+|past\s+|coming\s+)?(?:early\s+|mid-?\s*|late\s+|the\s+end\s+of\s+(?:the\s+)?|the\s+beginning\s+of\s+(?:the\s+)?)?"
     rf"(?:the\s+)?)(?:spring|summer|autumn|winter|(?<=the\s)fall|(?<=last\s)fall|(?<=this\s)fall)\b(?:\s+(?:of\s+)?{_YR}\b)?",
     rf"(?:\b{_PT})?\b(?:the\s+)?(?:1[89]|20)\d0'?s\b",
@@ -908,7 +933,6 @@ def _simple_present(sdoc, a: int, b: int) -> bool:
 
 # ---- publication dates from the text ------------------------------------------------------
 
-_HORIZON = timedelta(days=T["inference"]["horizon_days"])
 
 
 @dataclass(frozen=True)
@@ -994,8 +1018,12 @@ def _latest_explicit(found: list[Found]) -> date | None:
 
 
 def _year_nearby(f: Found, found: list[Found], text: str) -> int | None:
-    """The year of the nearest explicit date in the paragraph of ``f`` (preceding ones first)."""
+    """The year of the nearest explicit date before ``f`` in its paragraph, or after it in
+    its sentence ("in August 2015" / "In 2015 ... in August"; a year in a later sentence
+    is another story)."""
     a, b = _paragraph(text, f.start)
+    stop = re.search(r"[.!?](?:\s|$)", text[f.end:b])
+    b = f.end + stop.start() if stop else b
     near = [g for g in found if g.reading.kind in ("absolute", "since-absolute") and not g.reading.future
             and a <= g.start < b and g is not f]
     if not near:
@@ -1032,9 +1060,9 @@ def _infer_from_text(doc: Document, found: list[Found]) -> DateWindow:
     named without a year in a past-tense clause, placed in the year of an explicit date
     in its paragraph, else at its first occurrence from the latest explicit date on.  The
     upper bound is the end of a year spoken of in the present tense ("have been killed in
-    2014"), a year after a "since <month>" still running, a few weeks after a dated day
-    when the text dates events beside it by weekday or "yesterday", else the lower bound
-    plus a horizon.  Dated names (data/times_eras.tsv) only ever raise the lower bound.
+    2014"), a year after a "since <month>" still running (when its year is known), a few
+    weeks after a dated day when the text dates events beside it by weekday or
+    "yesterday", else open: background dates say nothing of how late the text is.  Dated names (data/times_eras.tsv) only ever raise the lower bound.
     """
     sdoc = doc.spacy
     text = _analysed_text(doc)
@@ -1064,8 +1092,13 @@ def _infer_from_text(doc: Document, found: list[Found]) -> DateWindow:
     eras = _eras_in(text)
     if lower is None:
         return _from_eras(eras, yearless)
-    explicit = lower
     upper_caps: list[tuple[date, str]] = []
+    years_on = _anniversary(text)
+    if years_on is not None and years_on[1] >= lower:
+        if years_on[0] > lower:
+            lower, lower_from, lower_why = years_on[0], None, years_on[2]
+        upper_caps.append((years_on[1], years_on[2]))
+    explicit = lower
     for f in yearless:
         w, how = _place_yearless(f, found, text, explicit)
         if w is None:
@@ -1074,25 +1107,75 @@ def _infer_from_text(doc: Document, found: list[Found]) -> DateWindow:
         if bound > lower:
             lower, lower_from = bound, None
             lower_why = f"{f.text!r} without a year, placed by {how}"
-        if f.reading.since and _clause_tense(sdoc, f.start, f.end) == "present":
+        # a month still running bounds the publication only when its year is known
+        if f.reading.since and how.startswith("the year") and _clause_tense(sdoc, f.start, f.end) == "present":
             upper_caps.append((w[0] + timedelta(days=_RECENCY["since_month_present_days"]),
                                f"{f.text!r} is still running (present tense)"))
     for era, said in eras:
         if era.kind == "name" and era.earliest > lower:
             lower, lower_from = era.earliest, None
             lower_why = f"{said!r} is not used before {era.earliest.isoformat()} ({era.note})"
-    upper = lower + _HORIZON
-    upper_why = f"lower bound + {_HORIZON.days} days (no later evidence)"
+    # No later evidence leaves the window open: a lower bound from background dates ("the
+    # war began in 2011") says nothing of how long after them the text was written.
+    upper: date | None = None
+    upper_why = "unknown (no later evidence in the text)"
     if current_year:
         upper_caps.append((current_year[0], f"{current_year[1]!r} is spoken of in the present tense (the current year)"))
     recent = _recent_cap(lower_from, found, text)
     if recent:
         upper_caps.append(recent)
     for cap, why in sorted(upper_caps):
-        if lower <= cap < upper:
+        if lower <= cap and (upper is None or cap < upper):
             upper, upper_why = cap, why
-    return DateWindow(earliest=lower.isoformat(), latest=upper.isoformat(), precision="range",
+    return DateWindow(earliest=lower.isoformat(), latest=_iso(upper), precision="range",
                       evidence=f"earliest: {lower_why}; latest: {upper_why}", source="inferred")
+
+
+_ONSET_WORDS = r"(?:start|beginning|outbreak|onset|launch)"
+# exact counts only: "several years since" does not give the year
+_COUNT_WORD = rf"(?P<n>\d{{1,3}}|{_alt(k for k in _NUMBERS if k not in _VAGUE)}|{_alt(k for k in T['ordinals'] if not k.startswith('_'))})"
+_YEARS_ON = [re.compile(p, re.I) for p in (
+    rf"\b{_COUNT_WORD}[\s-]years?\s+(?:since|after)\s+(?:the\s+)?{_ONSET_WORDS}\b",
+    rf"\b{_COUNT_WORD}(?:st|nd|rd|th)?\s+anniversary\s+of\s+(?:the\s+)?{_ONSET_WORDS}\b",
+    rf"\b{_COUNT_WORD}-year(?:-old|-long)?\s+(?:war|conflict|insurgency|uprising|civil\s+war|crisis)\b",
+)]
+_ONSET_YEAR = [re.compile(p, re.I) for p in (
+    r"\b(?:began|begun|started|erupted|broke\s+out)\b[^.,;\n]{0,40}?\bin\s+(?:(?:early|mid-?|late)\s*)?"
+    r"(?:[A-Z][a-z]+\s+)?(?P<y>(?:19|20)\d\d)\b",
+    rf"\b{_ONSET_WORDS}\s+of\s+[^.,;\n]{{0,30}}?\bin\s+(?:(?:early|mid-?|late)\s*)?(?:[A-Z][a-z]+\s+)?"
+    r"(?P<y>(?:19|20)\d\d)\b",
+)]
+
+
+def _count(word: str) -> int | None:
+    w = word.lower()
+    if w.isdigit():
+        return int(w)
+    return T["ordinals"].get(w) or _NUMBERS.get(w)
+
+
+def _anniversary(text: str) -> tuple[date, date, str] | None:
+    """"13 years since the start of the uprising" with "the war began in 2011" elsewhere:
+    the text is from the 13th or 14th year after the onset (both, as "13 years" may be
+    rounded down).  Every onset year the text states is kept, so the window is their union."""
+    counts = []
+    for pattern in _YEARS_ON:
+        for m in pattern.finditer(text):
+            n = _count(m.group("n"))
+            if n is not None and 0 < n < 200:
+                counts.append((n, m.group(0)))
+    if not counts:
+        return None
+    onsets = {int(m.group("y")) for p in _ONSET_YEAR for m in p.finditer(text)}
+    onsets = {y for y in onsets if MIN_YEAR <= y <= MAX_YEAR}
+    if not onsets:
+        return None
+    n, said = counts[0]
+    lo_y, hi_y = min(onsets) + n, max(onsets) + n + 1
+    if hi_y > MAX_YEAR:
+        return None
+    return (date(lo_y, 1, 1), date(hi_y, 12, 31),
+            f"{said!r} counted from the onset in {sorted(onsets)} (that year + {n}, or the next)")
 
 
 def _recent_cap(f: Found | None, found: list[Found], text: str) -> tuple[date, str] | None:
@@ -1290,13 +1373,13 @@ def _with_weekday(w: DateWindow, p: Printed) -> DateWindow:
     """Narrow an inferred window to the days that fall on the dateline's weekday."""
     lo, hi = _parse_iso(w.earliest), _parse_iso(w.latest)
     wd = _WEEKDAYS[_normalise(p.expr)]
-    if lo is None or hi is None:
+    if lo is None:
         return w
     first = lo + timedelta(days=(wd - lo.weekday()) % 7)
-    last = hi - timedelta(days=(hi.weekday() - wd) % 7)
-    if first > last:
+    last = hi - timedelta(days=(hi.weekday() - wd) % 7) if hi is not None else None
+    if last is not None and first > last:
         return w
-    return DateWindow(earliest=first.isoformat(), latest=last.isoformat(),
+    return DateWindow(earliest=first.isoformat(), latest=_iso(last),
                       precision="day" if first == last else "range",
                       evidence=f"{w.evidence}; the dateline {p.line[:60]!r} gives the weekday", source="inferred")
 
@@ -1351,15 +1434,19 @@ def window_for(doc: Document, start: int, end: int, *, at: int | None = None) ->
         return min(cands, key=lambda t: (0 if t.start <= pos < t.end else min(abs(t.start - pos), abs(t.end - pos)),
                                          t.start)) if cands else None
 
-    inside = [t for t in times if t.start >= start and t.end <= end]
+    inside, onset = _owned(doc, [t for t in times if t.start >= start and t.end <= end], at)
     if inside:
         pick = nearest(inside) if at is not None else inside[0]
-        return _as_window(doc, pick, "text")
+        return _until_publication(doc, _as_window(doc, pick, "text")) if onset else _as_window(doc, pick, "text")
     sent = _containing(_sentence_spans(doc), start)
     if sent:
-        in_sent = [t for t in times if t.start >= sent[0] and t.end <= sent[1]]
+        in_sent, onset = _owned(doc, [t for t in times if t.start >= sent[0] and t.end <= sent[1]], at)
         if in_sent:
-            return _as_window(doc, nearest(in_sent), "text")
+            w = _as_window(doc, nearest(in_sent), "text")
+            return _until_publication(doc, w) if onset else w
+        shifted = _counted_from_previous(doc, sent, pos)
+        if shifted is not None:
+            return shifted
     para = _paragraph(doc.text, start)
     before = [t for t in times if t.start >= para[0] and t.end <= start]
     if before:
@@ -1367,6 +1454,123 @@ def window_for(doc: Document, start: int, end: int, *, at: int | None = None) ->
     pub = doc.published
     return DateWindow(earliest=pub.earliest, latest=pub.latest, precision=pub.precision or "range",
                       text=None, evidence=None, source="publication")
+
+
+_REPORTING = frozenset(T["reporting_verbs"])
+_COUNTED = re.compile(rf"\b(?P<num>\d+|{_NW})\s+(?P<unit>day|week)s?\s+(?P<dir>after|before|earlier than)\s", re.I)
+
+
+def _counted_from_previous(doc: Document, sent: tuple[int, int], pos: int) -> DateWindow | None:
+    """"The raid came two days after militants shelled ...": the occurrence told after
+    the phrase is dated by counting back (or on, for "before") from the time the text
+    gave last, the date of what it is compared with; else from the publication."""
+    text = doc.text
+    m = None
+    for m_ in _COUNTED.finditer(text, sent[0], sent[1]):
+        if m_.end() <= pos:
+            m = m_
+    if m is None:
+        return None
+    num = _number(m.group("num").lower())
+    if num is None:
+        return None
+    days = num[0] * (7 if m.group("unit").lower() == "week" else 1)
+    span = days if num[0] == num[1] else num[1] * (7 if m.group("unit").lower() == "week" else 1)
+    sign = -1 if m.group("dir").lower() == "after" else 1
+    previous = [t for t in doc.times if t.end <= sent[0] and t.precision not in MARKER_OFFSETS
+                and (t.earliest or t.latest) and not (doc.published.latest and t.earliest
+                                                      and t.earliest > doc.published.latest)]
+    base = (DateWindow(earliest=previous[-1].earliest, latest=previous[-1].latest)
+            if previous else doc.published)
+    lo, hi = _parse_iso(base.earliest), _parse_iso(base.latest)
+    if lo is None and hi is None:
+        return None
+    near, far = timedelta(days=sign * days), timedelta(days=sign * span)
+    ends = [d + near for d in (lo, hi) if d] + [d + far for d in (lo, hi) if d]
+    lo2 = min(ends) if lo else None
+    hi2 = max(ends) if hi else None
+    pub_latest = _parse_iso(doc.published.latest)
+    if lo2 is not None and pub_latest is not None and lo2 > pub_latest:
+        return None     # "came a day before talks open": the talks are not a reported event
+    precision = "day" if lo2 == hi2 else "range"
+    return DateWindow(earliest=_iso(lo2), latest=_iso(hi2), precision=precision, text=m.group(0).strip(),
+                      source="context")
+
+
+def _token_at(sdoc, pos: int):
+    span = sdoc.char_span(pos, pos + 1, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _head_verb(tok):
+    """The verb a token hangs on (the token itself when it is one)."""
+    for _ in range(12):
+        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+            return tok
+        tok = tok.head
+    return tok
+
+
+def _relative_clause(tok, trigger) -> bool:
+    """Whether ``tok`` sits in a relative clause that does not hold the trigger
+    ("ATMIS, which replaced AMISOM in 2022, has begun withdrawing"): it dates a noun."""
+    for _ in range(12):
+        if tok.dep_ in ("relcl", "acl") and trigger not in tok.subtree:
+            return True
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def _until_publication(doc: Document, w: DateWindow) -> DateWindow:
+    """An ongoing state known to hold since ``w``: from its start to the publication."""
+    pub_latest = doc.published.latest
+    if w.earliest is None or pub_latest is None or pub_latest < w.earliest:
+        return w
+    return replace(w, latest=max(w.latest or pub_latest, pub_latest), precision="range")
+
+
+def _owned(doc: Document, cands: list[TimeMention], at: int | None) -> tuple[list[TimeMention], bool]:
+    """The times of ``cands`` that date the occurrence at char ``at`` (its best tier), and
+    whether they only give the onset of an ongoing state.
+
+    Times after the publication window never date a reported occurrence.  Times of the
+    trigger's own clause come first; then the others of the sentence; then times of a
+    reporting verb the trigger's clause depends on ("said on Sunday that it had killed
+    ... last week": Sunday is when it was said); last, times inside a relative clause of
+    another noun ("troops remain deployed beside a force which arrived in December"): for
+    a trigger in the present these give the onset, and the state runs to publication.
+    """
+    pub_latest = doc.published.latest
+    cands = [t for t in cands if not (pub_latest and t.earliest and t.earliest > pub_latest)]
+    sdoc = doc.spacy
+    if len(cands) < 1 or at is None or sdoc is None:
+        return cands, False
+    trigger = _token_at(sdoc, at)
+    if trigger is None:
+        return cands, False
+    verb = _head_verb(trigger)
+    present = _clause_tense(sdoc, verb.idx, verb.idx + len(verb)) == "present"
+    tiers: dict[int, list[TimeMention]] = {}
+    for t in cands:
+        span = sdoc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is None or not len(span):
+            tiers.setdefault(1, []).append(t)
+            continue
+        tok = span.root
+        tv = _head_verb(tok)
+        if _relative_clause(tok, trigger):
+            tier = 3
+        elif tv is verb:
+            tier = 0
+        elif tv.lemma_.lower() in _REPORTING and trigger in tv.subtree:
+            tier = 2
+        else:
+            tier = 1
+        tiers.setdefault(tier, []).append(t)
+    best = min(tiers)
+    return tiers[best], best == 3 and present
 
 
 # ---- the stage -----------------------------------------------------------------------------

@@ -21,6 +21,15 @@ def subject_of(head):
         # "carried out attacks, including a car bombing": the list's owner has the subject
         return subject_of(listing)
     verb = clause_verb(head)
+    if repelled(head):
+        # "troops repelled an attack by X": the attacker is X, never the defender
+        return _attacker_of_repelled(head)
+    pair = _between(head)
+    if pair is not None:
+        return pair[0]
+    side = _side_killed_in(head)
+    if side is not None:
+        return side
     for t in (head, verb):
         for ch in t.children:
             if ch.dep_ == "agent":
@@ -56,6 +65,112 @@ def subject_of(head):
     return None
 
 
+# Verbs by which the side attacked fends off an attack: their subject is the defender.
+DEFENCE_VERBS = frozenset({"repel", "repulse", "thwart", "foil", "fend", "resist", "withstand",
+                           "beat", "push", "fight", "rebuff", "parry"})
+PHRASAL_DEFENCE = frozenset({"fight", "beat", "push", "fend"})
+
+# Nouns of an attack a defender can beat back.
+ATTACK_NOUNS = frozenset({"attack", "assault", "raid", "offensive", "incursion", "advance", "attempt",
+                          "push", "onslaught", "ambush", "infiltration", "storming", "counterattack",
+                          "counteroffensive", "attacker", "assailant", "attempts"})
+
+# Nouns of fighting between two sides ("clashes with X", "fighting between X and Y").
+CLASH_WORDS = frozenset({"clash", "fight", "fighting", "battle", "skirmish", "firefight", "gunfight",
+                         "combat", "confrontation", "exchange", "engage", "engagement", "war", "warfare"})
+
+
+def repelled(head) -> bool:
+    """'repelled an attack', 'fought off assaults', 'an attack ... was repulsed': the trigger
+    (the attack noun or the verb beating it back) tells of an attack a defending side beat back."""
+    return _repelling_verb(head) is not None
+
+
+def _repelling_verb(head):
+    """The verb that beat back the attack a trigger tells of, else None."""
+    if head.pos_ == "VERB":
+        verb = head
+    elif head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("dobj", "nsubjpass"):
+        verb = head.head
+    elif head.pos_ in ("NOUN", "PROPN") and head.dep_ == "pobj" and head.head.dep_ in ("prep", "prt"):
+        verb = head.head.head      # "fought off attacks" parsed with "off" over the noun
+    else:
+        return None
+    if verb.pos_ not in ("VERB", "AUX") or lemma(verb) not in DEFENCE_VERBS:
+        return None
+    if lemma(verb) in PHRASAL_DEFENCE and not any(t.lower_ in ("off", "back") for t in verb.children):
+        return None               # "fought the rebels" is fighting, "fought off" is fending off
+    return verb if _attack_noun(verb) is not None else None
+
+
+def _attack_noun(verb):
+    """The object of a verb of defence: the attack it beat back ('an attack', 'assaults')."""
+    for ch in verb.children:
+        cands = [ch] if ch.dep_ in ("dobj", "nsubjpass") else \
+            [g for g in ch.children if g.dep_ == "pobj"] if ch.dep_ in ("prt", "prep") and ch.lower_ in ("off", "back") else []
+        for g in cands:
+            if g.pos_ in ("NOUN", "PROPN") and lemma(g) in ATTACK_NOUNS:
+                return g
+    return None
+
+
+def _attacker_of_repelled(head):
+    """'an attack by ISWAP', 'ISWAP's attack', '23 Russian assaults': the attacker, else None."""
+    verb = _repelling_verb(head)
+    noun = _attack_noun(verb) if verb is not None else None
+    if noun is None:
+        return None
+    for ch in noun.children:
+        if ch.dep_ == "prep" and ch.lower_ in ("by", "from"):
+            objs = [g for g in ch.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+        if ch.dep_ == "poss" and ch.pos_ != "PRON":
+            return ch
+    for ch in noun.children:
+        if ch.dep_ in ("amod", "compound", "nmod") and (ch.ent_type_ in ("NORP", "ORG", "GPE")
+                                                        or ch.pos_ == "PROPN"):
+            return ch
+    return None
+
+
+def _defender_of_repelled(head):
+    """The subject of the verb that beat the attack back (or the agent of its passive)."""
+    verb = _repelling_verb(head)
+    if verb is None:
+        return None
+    for ch in verb.children:
+        if ch.dep_ == "nsubj":
+            return ch
+        if ch.dep_ == "agent":
+            objs = [g for g in ch.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    return None
+
+
+def _side_killed_in(head):
+    """'four fighters were killed in clashes with X': the fallen are the other side of X."""
+    if lemma(head) not in CLASH_WORDS or head.dep_ != "pobj" or head.head.lower_ not in ("in", "during"):
+        return None
+    verb = head.head.head
+    if verb.pos_ != "VERB" or lemma(verb) not in ("kill", "wound", "injure", "die"):
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+
+
+def _between(head):
+    """'clashes between X and Y', 'fighting between X and Y': (X, Y), else None."""
+    if lemma(head) not in CLASH_WORDS:
+        return None
+    for ch in head.children:
+        if ch.dep_ == "prep" and ch.lower_ == "between":
+            objs = [g for g in ch.children if g.dep_ == "pobj"]
+            if objs and objs[0].conjuncts:
+                return objs[0], objs[0].conjuncts[0]
+    return None
+
+
 def _listed_under(head):
     """The noun a trigger is listed under ('attacks, including a bombing'), else None."""
     if head.dep_ == "pobj" and head.head.lower_ in ("including", "like", "as") and head.head.head.i != head.head.i:
@@ -82,13 +197,34 @@ def _under_light_verb(head, verb) -> bool:
 def object_of(head):
     """The side acted upon: direct object, passive subject, or an 'on'/'against' phrase."""
     verb = clause_verb(head)
+    if repelled(head):
+        return _defender_of_repelled(head)
+    pair = _between(head)
+    if pair is not None:
+        return pair[1]
+    if _side_killed_in(head) is None and lemma(head) in CLASH_WORDS and head.dep_ == "pobj" \
+            and head.head.lower_ in ("in", "during") and lemma(verb) in ("kill", "wound", "injure"):
+        # "soldiers killed 12 militants in clashes": the fallen are the other side
+        fallen = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if fallen is not None:
+            return fallen
+    if lemma(head) in CLASH_WORDS:
+        # "clashed with X", "clashes with X": the other side
+        for t in (head, verb) if head.pos_ != "VERB" else (head,):
+            for ch in t.children:
+                if ch.dep_ == "prep" and ch.lower_ in ("with", "against"):
+                    objs = [g for g in ch.children if g.dep_ == "pobj"]
+                    if objs:
+                        return objs[0]
     if head.pos_ == "VERB":
         for ch in head.children:
             if ch.dep_ in ("dobj", "nsubjpass"):
                 return ch
     for t in (head, verb) if head.pos_ != "VERB" else (head,):
+        # on the governing verb "on" is mostly a place ("destroyed a depot on an island")
+        preps = ("on", "against", "of", "targeting") if t is head else ("against", "targeting")
         for ch in t.children:
-            if ch.dep_ == "prep" and ch.lower_ in ("on", "against", "of", "targeting"):
+            if ch.dep_ == "prep" and ch.lower_ in preps:
                 objs = [g for g in ch.children if g.dep_ == "pobj"]
                 if objs:
                     return objs[0]
@@ -101,7 +237,7 @@ def object_of(head):
         # "attacks on X" handled above; "carried out attacks against X" on the verb
         for ch in verb.children:
             if ch.dep_ == "prep" and ch.lower_ in ("against", "on"):
-                objs = [g for g in ch.children if g.dep_ == "pobj"]
+                objs = [g for g in ch.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
                 if objs:
                     return objs[0]
     return None
@@ -192,7 +328,19 @@ def phrase_text(tok) -> str:
     keep = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "poss", "nmod")
             and not c.like_num and c.lower_ not in ("dead", "wounded", "injured", "killed")]
     start = min([tok.i] + [c.left_edge.i for c in keep])
-    return tok.doc[start:tok.i + 1].text
+    return clean_text(tok.doc[start:tok.i + 1].text)
+
+
+def clean_text(text: str) -> str:
+    """One line of single-spaced words: a phrase that runs over a line break keeps its
+    last line ("Odesa\\n\\nFalling debris" -> "Falling debris")."""
+    text = text.strip()
+    if "\n" in text:
+        text = text.rsplit("\n", 1)[1]
+    words = text.split()
+    while len(words) > 1 and words[0].lower() in ("a", "an", "the", "this", "that", "these", "those"):
+        words = words[1:]
+    return " ".join(words)
 
 
 def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = None) -> str | None:
@@ -202,7 +350,7 @@ def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = No
     nearest armed actor (or person, for he/she) named shortly before: news prose names an
     actor once and then refers back to it.
     """
-    if tok is None:
+    if tok is None or not_an_actor(tok):
         return None
     if tok.pos_ == "PRON":
         return refer_back(tok, doc, helpers, person=tok.lower_ in ("he", "she", "him", "her"))
@@ -215,8 +363,10 @@ def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = No
         owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"
                       and c.lower_ in ("its", "their")), None)
         if owner is not None and in_lex(tok, rules.lex["armed"]):
-            # "its fighters", "their troops": the group named before
-            return refer_back(owner, doc, helpers) or phrase_text(tok)
+            # "its fighters", "their troops": the group named before, else the state force
+            # of the country where the sentence is set ("the ministry said its forces ...")
+            return refer_back(owner, doc, helpers) or _force_of_setting(tok, doc, helpers) \
+                or phrase_text(tok)
         force = _force_modifier(tok, doc, rules)
         if force is not None:
             # "a military column", "army positions": the force, not its formation
@@ -251,8 +401,61 @@ def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = No
                 name = mention_name(g, doc, helpers, places=False)
                 if name:
                     return name
+    owner = of_object(tok)
+    if rules is not None and owner is not None and not _people_word(tok, rules) \
+            and actor_like(owner, doc, rules):
+        return actor_name(owner, doc, helpers, rules=rules)   # "a depot of the rebels": the rebels
+    if rules is not None and not actor_like(tok, doc, rules):
+        return None      # "violence", "a truce", "the logistics hub": no one acted
     text = phrase_text(tok)
     return text if len(text) <= 60 else tok.text
+
+
+# Entity types that never act: "Monday's strikes", "2014 attacks", "half the raids".
+NON_ACTOR_ENTS = frozenset({"DATE", "TIME", "ORDINAL", "PERCENT", "MONEY", "QUANTITY", "CARDINAL"})
+
+# Verbs whose subject is who suffered: "the boy, aged 11, died" names a victim.
+SUFFER_VERBS = frozenset({"die", "perish", "succumb", "drown", "starve", "bleed"})
+
+# Words too general to name a side even when they are people ("several", "others").
+VAGUE_PEOPLE = frozenset({"several", "some", "many", "others", "other", "most", "all", "both", "few",
+                          "one", "dozens", "scores", "hundreds", "thousands"})
+
+
+def _people_word(tok, rules: Rules) -> bool:
+    """'fighters', 'residents', 'police': the noun itself names people, not a thing they own."""
+    return (in_lex(tok, rules.lex["armed"]) or in_lex(tok, rules.lex["civilian"])) \
+        and not in_lex(tok, rules.lex["formation"]) and lemma(tok) not in PLACE_NOUNS
+
+
+def not_an_actor(tok) -> bool:
+    """A date, a count, or the victim subject of a verb of dying: no actor at all."""
+    if tok.ent_type_ in NON_ACTOR_ENTS or tok.like_num:
+        return True
+    if tok.lower_ in VAGUE_PEOPLE and not any(c.dep_ == "prep" for c in tok.children):
+        return True
+    verb = tok.head
+    return tok.dep_ in ("nsubj", "nsubjpass") and lemma(verb) in SUFFER_VERBS
+
+
+def actor_like(tok, doc: Document, rules: Rules) -> bool:
+    """Whether a phrase with no entity in it can still name a side: armed men, a crowd or a
+    state body ("gunmen", "security forces", "residents"), not a thing or an abstraction."""
+    if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "NORP", "ORG", "GPE"):
+        return True
+    if token_class(tok, doc, rules) in ("armed", "civilian"):
+        return not (lemma(tok) in PLACE_NOUNS and in_lex(tok, rules.lex["formation"]))
+    return is_state(tok, doc, rules)
+
+
+def _force_of_setting(tok, doc: Document, helpers: Helpers) -> str | None:
+    """The document's state force of the one country the sentence is set in, if named."""
+    if helpers.gazetteer is None or lemma(tok) not in FORCE_NOUNS:
+        return None
+    isos = {p.iso for p in sentence_places(doc, tok.sent) if p.iso}
+    if len(isos) != 1:
+        return None
+    return state_force(isos.pop(), doc, helpers.gazetteer, named_only=True)
 
 
 def _force_modifier(tok, doc: Document, rules: Rules):
@@ -285,7 +488,10 @@ UNOWNED_FORCES = frozenset({"troop", "force", "soldier", "army", "military", "de
 
 # Modifiers that leave a force unnamed ("government forces", "security forces").
 UNOWNED_MODIFIERS = frozenset({"government", "security", "air", "state", "regular", "national", "ground",
-                               "special", "allied", "pro-government", "federal"})
+                               "special", "allied", "pro-government", "federal", "regime", "junta"})
+
+# Modifiers that give any weapon or force to the state ("government artillery", "regime jets").
+STATE_OWNERS = frozenset({"government", "regime", "junta", "pro-government", "state", "federal"})
 
 
 def force_actor(tok, doc: Document, helpers: Helpers) -> str | None:
@@ -312,14 +518,26 @@ def force_actor(tok, doc: Document, helpers: Helpers) -> str | None:
     for c in mods:
         iso = _country_iso(c, doc, gaz)
         if iso:
-            return state_force(iso, doc, gaz, aerial=aerial)
-    if lemma(tok) not in UNOWNED_FORCES or any(c.lower_ not in UNOWNED_MODIFIERS for c in mods) \
+            # the document's force entity, else the phrase itself: "Russian warplanes" is
+            # how the text names that side (a country name would be a different actor)
+            return state_force(iso, doc, gaz, aerial=aerial, named_only=True) or phrase_text(tok)
+    state_owned = any(c.lower_ in STATE_OWNERS for c in mods)
+    if (lemma(tok) not in UNOWNED_FORCES and not state_owned) \
+            or any(c.lower_ not in UNOWNED_MODIFIERS for c in mods) \
             or any(c.dep_ == "prep" for c in tok.rights):
         return None     # a missile or jet with no owner is not the force of the place it hit
     isos = {p.iso for p in sentence_places(doc, tok.sent) if p.iso}
-    if len(isos) == 1:
-        return state_force(isos.pop(), doc, gaz, aerial=aerial, named_only=True)
-    return None
+    named = state_force(isos.pop(), doc, gaz, aerial=aerial, named_only=True) if len(isos) == 1 else None
+    return named or sole_force(doc, aerial=aerial)
+
+
+def sole_force(doc: Document, *, aerial: bool = False) -> str | None:
+    """The document's one state force of a kind ("the army", "the air force"), if only one:
+    unowned "troops" or "soldiers" are then that force."""
+    forces = [e for e in doc.entities if e.type == "GOV_BODY"
+              and any(FORCE_NAME.search(a) for a in [e.name, *e.aliases])]
+    kind = [e for e in forces if any("air force" in a.lower() for a in [e.name, *e.aliases]) == aerial]
+    return kind[0].name if len(kind) == 1 else None
 
 
 def owned_force(tok, doc: Document, helpers: Helpers) -> str | None:
@@ -411,8 +629,8 @@ def unit_phrase(tok) -> str:
         if ch.dep_ == "prep" and ch.lower_ in ("of", "in"):
             right = max(right, ch.right_edge.i)
             break
-    text = tok.doc[left:right + 1].text
-    return text if len(text) <= 80 else tok.doc[left:tok.i + 1].text
+    text = clean_text(tok.doc[left:right + 1].text)
+    return text if len(text) <= 80 else clean_text(tok.doc[left:tok.i + 1].text)
 
 
 def mention_name(tok, doc: Document, helpers: Helpers, *, places: bool = True) -> str | None:
@@ -443,6 +661,8 @@ def nominal_actor(c: Candidate, doc: Document, rules: Rules):
     for ch in (ch for t in nouns for ch in t.children):
         if ch.dep_ in ("amod", "compound") and ch.ent_type_ == "NORP" and ch.i not in trigger_ids:
             return ch    # "Russian artillery shelled", "Turkish drone strikes": the state's force
+    if repelled(c.head):
+        return None      # "X repelled an attack": X defended
     root = c.sent.root
     if c.head.pos_ in ("NOUN", "PROPN") and any(a.i == root.i for a in c.head.ancestors):
         for ch in root.children:

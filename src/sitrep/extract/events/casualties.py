@@ -6,18 +6,72 @@ from dataclasses import dataclass
 from ...model import Document
 from .rules import Helpers, Rules, VIOLENT_TYPES
 from .candidate import Candidate
-from .syntax import linked_clauses, has_phrase, lemma
-from .filters import is_negated
+from .syntax import clause_verb, linked_clauses, has_phrase, in_lex, lemma
+from .filters import cumulative_toll, is_negated
+from .arguments import is_person
+from .rules import PLACE_NOUNS
 
 
 def paragraph_hedged(doc: Document, sent, rules: Rules) -> bool:
     """'No group has claimed the attack' / 'could not be independently verified' later in the
-    paragraph leaves the perpetrator or the occurrence unconfirmed."""
+    paragraph leaves the perpetrator or the occurrence unconfirmed; "neither side's reports
+    could be verified" covers the reports of its whole section.  A party telling what its own
+    forces did ("the ministry said its troops repelled ...") is a claim too."""
     text = doc.text
     start = text.rfind("\n\n", 0, sent.start_char)
     end = text.find("\n\n", sent.end_char)
     para = text[start + 1 if start >= 0 else 0:end if end >= 0 else len(text)].lower()
-    return any(cue in para for cue in rules.lex["paragraph_hedges"])
+    if any(cue in para for cue in rules.lex["paragraph_hedges"]):
+        return True
+    # a denial of verification speaks of what was just told: this sentence and the next
+    after = text[sent.start_char:end if end >= 0 else len(text)]
+    if verification_denied(". ".join(after.split(". ")[:2]), rules):
+        return True
+    if self_claim(sent, rules):
+        return True
+    return any(verification_denied(p, rules, both_sides=True)
+               for p in following_paragraphs(text, end if end >= 0 else len(text), limit=2))
+
+
+def verification_denied(text: str, rules: Rules, *, both_sides: bool = False) -> bool:
+    """'could not be independently verified', 'Neither side's reports could be verified'.
+
+    With ``both_sides``, only a denial about both parties' reports ("neither side's
+    reports", "claims by both sides") counts: it reaches back over the paragraphs before it."""
+    low = text.lower()
+    for sentence in low.replace("\n", " ").split(". "):
+        if not any(p in sentence for p in rules.lex["verify_phrases"]):
+            continue
+        words = sentence.replace(",", " ").replace("'s", " ").split()
+        if not any(w in rules.lex["verify_negators"] or w.endswith("n't") for w in words):
+            continue
+        if not both_sides or any(p in sentence for p in rules.lex["both_sides_words"]):
+            return True
+    return False
+
+
+def following_paragraphs(text: str, pos: int, *, limit: int) -> list[str]:
+    """Up to ``limit`` paragraphs after ``pos``, stopping at a subhead (a short line
+    with no closing punctuation opens another section)."""
+    out = []
+    for para in text[pos:].split("\n\n"):
+        para = para.strip()
+        if not para:
+            continue
+        if len(para.split()) <= 6 and "\n" not in para and para[-1] not in ".!?\"\u201d":
+            break
+        out.append(para)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def self_claim(sent, rules: Rules) -> bool:
+    """'Ukraine's General Staff said its forces had repelled 23 assaults': a belligerent's
+    word about its own forces' deeds, with the speech verb in the same sentence."""
+    if not has_phrase(sent, rules.lex["own_forces"]):
+        return False
+    return any(lemma(t) in rules.lex["claim_speech_verbs"] and t.pos_ == "VERB" for t in sent)
 
 
 def toll_rank(sent, rules: Rules) -> int:
@@ -63,7 +117,48 @@ def resolve_tolls(tolls: list) -> tuple[int | None, int | None]:
 
 
 def is_hedged(doc: Document, c: Candidate, *, helpers: Helpers) -> bool:
-    return bool(helpers.hedge_cue(c.sent.text))
+    """A hedging cue in the sentence, unless it only qualifies the victims or the detainees
+    ('arrested three men suspected of ...', 'killed 20 alleged militants') or is the
+    'claimed the lives of' of a toll."""
+    text = c.sent.text
+    masked = text
+    for _ in range(6):
+        cue = helpers.hedge_cue(masked)
+        if not cue:
+            return False
+        at = masked.lower().find(cue.lower())
+        if at < 0:
+            return True
+        if not _cue_off_event(c, c.sent.start_char + at):
+            return True
+        masked = masked[:at] + " " * len(cue) + masked[at + len(cue):]
+    return False
+
+
+def _cue_off_event(c: Candidate, char: int) -> bool:
+    """Whether the hedging word at ``char`` qualifies someone other than the perpetrator,
+    or adds a side claim, rather than the occurrence itself."""
+    sent = c.sent
+    tok = next((t for t in sent if t.idx <= char < t.idx + len(t.text)), None)
+    if tok is None or tok.i == c.head.i:
+        return False
+    if lemma(tok) == "claim" and any(lemma(ch) == "life" for ch in tok.children if ch.dep_ == "dobj"):
+        return True         # "the blast claimed the lives of six people": a toll, not a claim
+    verb = clause_verb(c.head)
+    verbs = [verb] + ([verb.head] if verb.dep_ == "conj" else [])   # "killed 12 and abducted 40"
+    subjects = [ch for v in verbs for ch in v.children if ch.dep_ in ("nsubj", "nsubjpass", "agent")]
+    in_subject = any(tok in s.subtree for s in subjects) or any(
+        tok in ch.subtree for ch in c.head.children if ch.dep_ in ("poss", "compound", "amod") or (
+            ch.dep_ == "prep" and ch.lower_ == "by"))
+    if in_subject:
+        return False        # "suspected jihadists killed", "an attack by alleged militants"
+    # "arrested two men suspected of ...", "captured X, an alleged ringleader": the victims' label
+    if tok.dep_ in ("amod", "acl", "appos") and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i != c.head.i:
+        return True
+    if any(tok in ch.subtree for ch in c.head.children if ch.dep_ in ("dobj", "pobj", "dative")):
+        return True
+    # "declared allegiance ..., claiming it had ten branches": a side claim in a participle
+    return tok.tag_ == "VBG" and tok.dep_ in ("advcl", "xcomp") and tok.head.i == verb.i and lemma(tok) == "claim"
 
 
 def casualties(doc: Document, sent, *, rules: Rules, helpers: Helpers,
@@ -71,32 +166,35 @@ def casualties(doc: Document, sent, *, rules: Rules, helpers: Helpers,
     """Fatalities and injured stated in the sentence, from numbers next to casualty words.
 
     With ``linked_to``, only casualty words in that trigger's clause (or one depending
-    on it) count: "killed 12 and abducted 40" kills no one in the abduction.
+    on it) count: "killed 12 and abducted 40" kills no one in the abduction.  A cumulative
+    toll ("the war has killed 40,000 since 2015") is background, not this event's count.
     """
     numbers = sentence_numbers(doc, sent, helpers=helpers)
     killed = injured = None
     for tok in sent:
-        kind = casualty_kind(tok, rules)
+        kind = casualty_kind(tok, rules, doc=doc)
         if kind is None:
             continue
         if linked_to is not None and not (linked_clauses(tok, linked_to) or linked_to in tok.ancestors):
+            continue
+        if cumulative_toll(tok, rules):
             continue
         value = 0 if _none_subject(tok) else None if is_negated(tok) else count_for(tok, numbers, rules)
         if value is None:
             continue
         if kind == "killed":
-            killed = value if killed is None else killed + value if _distinct_groups(tok) else max(killed, value)
+            killed = value if killed is None else max(killed, value)
         else:
             injured = value if injured is None else max(injured, value)
     return killed, injured
 
 
-def _distinct_groups(tok) -> bool:
-    return False   # several victim groups of one verb are summed in count_for, not here
-
-
-def casualty_kind(tok, rules: Rules) -> str | None:
+def casualty_kind(tok, rules: Rules, *, doc: Document | None = None) -> str | None:
     lem = lemma(tok)
+    if lem in rules.lex["kill_claim_verbs"] and tok.pos_ == "VERB":
+        # "neutralised dozens of terrorists": a force's word for killing, said of people only
+        obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        return "killed" if obj is not None and doc is not None and is_person(obj, doc, rules) else None
     if lem in ("kill", "die", "dead", "behead", "execute", "slay", "massacre", "murder", "slaughter",
                "fatality", "death", "toll", "life", "beheading", "execution", "killing", "assassinate",
                "body", "corpse") or tok.lower_ in ("dead", "killed", "bodies"):
@@ -143,10 +241,13 @@ def count_for(tok, numbers: list[Num], rules: Rules) -> int | None:
         heads.append(tok.head)
     if lemma(tok) in ("toll", "death", "life") or tok.dep_ in ("oprd", "acomp"):
         heads.append(tok.head)
+    victims_ = []
     for h in heads:
         for ch in h.children:
             if ch.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "attr", "nummod", "npadvmod", "prep", "oprd", "dative"):
                 cands.extend(_numbers_in_phrase(ch))
+                if ch.dep_ in ("dobj", "nsubjpass") and h is tok:
+                    victims_.append(ch)
     if lemma(tok) in ("toll", "death", "life"):
         for ch in tok.subtree:
             if ch.like_num:
@@ -155,15 +256,60 @@ def count_for(tok, numbers: list[Num], rules: Rules) -> int | None:
     for t in tok.doc[max(tok.sent.start, tok.i - 3):tok.i]:
         if t.like_num and t.dep_ in ("nsubj", "nsubjpass", "nummod", "dobj", "npadvmod", "conj", "appos"):
             cands.append(t)
+    summed = conjunct_counts(victims_, numbers)
+    if summed is not None:
+        return summed
     for t in cands:
-        for n in numbers:
-            if n.start <= t.idx < n.end:
-                v = n.low if n.low is not None else n.high
-                if v is not None and v < 1e6:
-                    return int(v)
+        v = _value_at(t, numbers)
+        if v is not None:
+            return v
     if _named_victim(tok):
         return 1
+    singles = [single_victims(v, rules) for v in victims_]
+    if singles and all(n is not None for n in singles):
+        return sum(singles)
     return None
+
+
+def _value_at(tok, numbers: list[Num]) -> int | None:
+    for n in numbers:
+        if n.start <= tok.idx < n.end:
+            v = n.low if n.low is not None else n.high
+            if v is not None and v < 1e6:
+                return int(v)
+    return None
+
+
+def conjunct_counts(victims_: list, numbers: list[Num]) -> int | None:
+    """'killed seven soldiers and four fighters': two counted groups of one verb add up
+    ('five civilians including two children' is one group: no conjunct)."""
+    for v in victims_:
+        groups = [v] + list(v.conjuncts)
+        if len(groups) < 2:
+            continue
+        values = []
+        for g in groups:
+            vals = [x for x in (_value_at(t, numbers) for t in _numbers_in_phrase(g)) if x is not None]
+            values.append(vals[0] if vals else None)
+        if all(x is not None for x in values):
+            return sum(values)
+    return None
+
+
+def single_victims(tok, rules: Rules) -> int | None:
+    """'a child was killed', 'killing a woman and her son', 'killed a senior commander':
+    singular people counted one each; None when any of them is no countable person."""
+    total = 0
+    for t in [tok] + list(tok.conjuncts):
+        if t.tag_ != "NN" or lemma(t) in rules.lex["quantity"] or not (
+                in_lex(t, rules.lex["civilian"]) or in_lex(t, rules.lex["armed"]) or lemma(t) in rules.lex["person_nouns"]):
+            return None
+        if lemma(t) in PLACE_NOUNS or in_lex(t, rules.lex["formation"]) or lemma(t) in ("army", "military", "police", "force", "group"):
+            return None      # "killed the army" is no count of one
+        if not any(c.dep_ in ("det", "poss") for c in t.children):
+            return None      # "civilian" as a mass or an adjective: no count
+        total += 1
+    return total or None
 
 
 def _named_victim(tok) -> bool:
@@ -178,7 +324,8 @@ def _numbers_in_phrase(tok) -> list:
     """Number tokens of a noun phrase: itself, its nummod, or 'X of them'."""
     if tok.like_num:
         return [tok]
-    out = [c for c in tok.children if c.dep_ == "nummod" or (c.like_num and c.dep_ in ("amod", "quantmod"))]
+    # the head itself may be a vague number ("dozens of terrorists"): matched by offset later
+    out = [tok] + [c for c in tok.children if c.dep_ == "nummod" or (c.like_num and c.dep_ in ("amod", "quantmod"))]
     if tok.dep_ == "prep":
         for g in tok.children:
             if g.dep_ == "pobj":
@@ -215,7 +362,8 @@ def attach_toll_sentences(per_sentence: list[list[Candidate]], *, lookback: int 
             continue
         for c in cur:
             host.tolls.extend(c.tolls)
-            host.hedged = host.hedged or (claim and c.hedged and host.actor1 is None)
+            # the perpetrator is known only from the claim when the narrator did not name one
+            host.hedged = host.hedged or (claim and c.hedged and (host.actor1 is None or host.generic_crowd))
             if all((s.start, s.end) != (c.spans[0].start, c.spans[0].end) for s in host.spans):
                 host.spans.append(c.spans[0])
             c.absorbed = True

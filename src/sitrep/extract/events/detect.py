@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...model import Document, Span
 from .rules import ACTOR_LABELS, Helpers, MAX_TRIGGERS, Rules, Trigger, VIOLENT_TYPES
+
 from .candidate import Candidate
 from .syntax import (
     clause_verb, has_phrase, in_clause_of, in_lex, lemma, linked_clauses, lists_item,
@@ -25,9 +26,9 @@ def sentence_candidates(doc: Document, sent, *, rules: Rules) -> list[Candidate]
     for span, fam in sorted(match_triggers(sent, rules), key=lambda m: m[0][0].i)[:MAX_TRIGGERS]:
         trig = rules.triggers[fam]
         head = phrase_head(span)
-        if is_negated(head) or is_irrealis(head, rules) or in_comparison(head, rules):
+        if is_negated(head) or _irrealis(head, trig, rules) or in_comparison(head, rules) or _without(head):
             continue
-        if trig.strength != "strong":
+        if trig.strength != "strong" and not self_evident(doc, trig, head, span, rules=rules):
             if not conflict_context(doc, sent, rules, skip=frozenset(t.i for t in span)):
                 continue
         if is_anaphoric(head, trig) or is_question(head) or is_habitual_description(head):
@@ -79,24 +80,28 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
     if trig.needs_event_verb and head.pos_ == "NOUN" and not _weapon_used(head):
         return None
     if trig.territory:
-        target = obj if head.pos_ == "VERB" else None
-        control = next((t for t in list(span) + list(head.children) if lemma(t) == "control"), None)
-        if control is not None:
-            # "(seized / in complete) control of X": X must be a place
-            target = of_object(control)
-        if not is_place(target, doc, rules) and lemma(head) != "fall":
+        target = territory_target(head, span)
+        if not is_territory(target, doc, rules) and lemma(head) != "fall":
             return None
         if lemma(head) == "fall" and not any(c.lower_ == "to" for c in head.children):
             return None
-        if trig.family == "overtake" and is_state(subj, doc, rules):
-            type_, sub = "Battles", "Government regains territory"
+        type_, sub = territory_sub_type(trig, head, subj, target, doc, rules=rules) or (type_, sub)
+    if trig.family in STRATEGIC_CHECKS and not STRATEGIC_CHECKS[trig.family](head, span, doc, rules):
+        return None
+    if trig.family == "agreement":
+        if not agreement_realised(head, rules):
+            return None
+        if lapsed_agreement(head, rules):
+            type_, sub = "Strategic developments", "Other"   # "the truce expired in October"
     if trig.person_object:
         if not is_person(obj, doc, rules) or is_place(obj, doc, rules):
             return None
         if subj is not None and not is_state(subj, doc, rules) and token_class(subj, doc, rules) == "armed":
             type_, sub = "Violence against civilians", "Abduction/forced disappearance"
     if trig.group_subject:
-        if not (_armed_arg(subj, doc, rules) or _armed_arg(obj, doc, rules) or _group_word(head, doc, rules)):
+        if _unit_of_other(obj, doc, rules):
+            obj = None      # "the ruling party formed a youth wing": a wing is no force by itself
+        elif not (_armed_arg(subj, doc, rules) or _armed_arg(obj, doc, rules) or _group_word(head, doc, rules)):
             return None
         if lemma(head) in ("name", "form", "found", "launch", "announce", "train", "visit", "return",
                            "move", "send", "supply", "arm", "ship", "join", "travel", "arrive"):
@@ -185,7 +190,17 @@ def _weapon_used(head) -> bool:
 
 
 def _armed_arg(tok, doc: Document, rules: Rules) -> bool:
-    return tok is not None and token_class(tok, doc, rules) == "armed"
+    # "sent reinforcements", "peacekeepers": force nouns the actor lexicon leaves out
+    return tok is not None and (token_class(tok, doc, rules) == "armed" or in_lex(tok, rules.lex["force_nouns"]))
+
+
+def _unit_of_other(obj, doc: Document, rules: Rules) -> bool:
+    """A unit noun ('wing', 'cell', 'branch') whose owner is not an armed side."""
+    if obj is None or not in_lex(obj, rules.lex["unit"]) or mention_at(obj, doc) is not None:
+        return False
+    owners = [c for c in obj.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
+    owners += [g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+    return not any(_armed_arg(o, doc, rules) or lemma(o) == "armed" for o in owners)
 
 
 def _group_word(head, doc: Document, rules: Rules) -> bool:
@@ -241,6 +256,8 @@ def merge_in_sentence(cands: list[Candidate]) -> list[Candidate]:
 def same_occurrence(a: Candidate, b: Candidate) -> bool:
     if a.weapon_kind and b.weapon_kind:
         return False          # "24 drones and six missiles": a drone strike and a missile attack
+    if (a.trigger.territory or b.trigger.territory) and _in_aside(a.head) != _in_aside(b.head):
+        return False          # "took territory, and fighters worn down by airstrikes ...": two stories
     if a.head.i in {t.i for t in b.head.conjuncts} and b.sub_type != "Looting/property destruction":
         return False          # "a twin attack on X and an attack on Y": two occurrences
     if a.type in VIOLENT_TYPES and b.sub_type == "Looting/property destruction":
@@ -255,7 +272,37 @@ def same_occurrence(a: Candidate, b: Candidate) -> bool:
         return clause_verb(a.head).i == clause_verb(b.head).i
     if a.sub_type == b.sub_type:
         return True
+    if a.type not in VIOLENT_TYPES and b.type not in VIOLENT_TYPES:
+        # "left X under a plan agreed with Y", "left X after Y was captured": two occurrences;
+        # but "in control of X after the army withdrew" tells one handover
+        if clause_verb(a.head).i == clause_verb(b.head).i:
+            return True
+        if _describes(a, b) or _describes(b, a):
+            return True       # "camps ..., where fighters are trained": the camps' activity
+        handover = {a.trigger.family, b.trigger.family} == {"control", "change"} and any(
+            lemma(c.head) in ("withdraw", "retreat", "pull", "leave") for c in (a, b))
+        return handover and linked_clauses(a.head, b.head)
     return linked_clauses(a.head, b.head)
+
+
+def _describes(x: Candidate, y: Candidate) -> bool:
+    """x's clause is a relative clause on y's trigger noun phrase."""
+    cv = clause_verb(x.head)
+    if cv.dep_ not in ("acl", "relcl") or y.head.pos_ == "VERB":
+        return False
+    return cv.head.i in {t.i for t in y.head.subtree}
+
+
+def _in_aside(tok) -> bool:
+    """Inside a past-participle aside on a noun ('fighters, worn down by airstrikes')."""
+    t = tok
+    for _ in range(12):
+        if t.dep_ == "acl" and t.tag_ == "VBN":
+            return True
+        if t.head.i == t.i or t.pos_ == "VERB":
+            return False      # reached the clause's own verb: not an aside
+        t = t.head
+    return False
 
 
 def drop_summaries(cands: list[Candidate]) -> list[Candidate]:
@@ -299,8 +346,14 @@ def fill_arguments(doc: Document, c: Candidate, *, rules: Rules, helpers: Helper
     if obj is not None and is_weapon(obj, rules):
         obj = None
     c.actor2, c.civilian_target = None, None
+    if c.trigger.territory:
+        loser = territory_loser(c.head)
+        obj = loser if loser is not None else obj
     obj_class = token_class(obj, doc, rules) if obj is not None else None
-    if obj_class == "armed" and not (c.trigger.territory or c.trigger.group_subject):
+    if obj_class == "armed" and c.trigger.territory and obj is not None and obj.i != c.head.i \
+            and not in_lex(obj, rules.lex["installations"]):
+        c.actor2 = actor_name(obj, doc, helpers, rules=rules)   # the side that lost the place
+    elif obj_class == "armed" and not (c.trigger.territory or c.trigger.group_subject):
         c.actor2 = actor_name(obj, doc, helpers, rules=rules)
     elif c.type in ("Violence against civilians", "Explosions/Remote violence"):
         # civilians are coded as a side named by country ("Civilians (Yemen)"), filled in
@@ -321,3 +374,299 @@ def fill_arguments(doc: Document, c: Candidate, *, rules: Rules, helpers: Helper
     c.tolls = [(c.toll_rank, c.fatalities, c.injured)]
     c.claim_of_told = claims_told_event(c.sent, rules)
     c.spans = [Span(c.sent.start_char, trim_end(doc.text, c.sent.start_char, c.sent.end_char))]
+
+
+# ---------------------------------------------------------------- strategic developments
+# Territory, agreements, changes to a group and bases: what makes these trigger words an
+# occurrence (a realising verb, a place taken, an armed owner) rather than talk about one.
+
+def _irrealis(head, trig: Trigger, rules: Rules) -> bool:
+    """Hypothetical or planned; but 'under a plan agreed with X' is an agreement made."""
+    if trig.family == "agreement" and head.pos_ == "VERB" and head.dep_ == "acl" \
+            and in_lex(head.head, rules.lex["agreement_nouns"]):
+        return is_irrealis(head.head, rules)
+    return is_irrealis(head, rules)
+
+
+def _without(head) -> bool:
+    """'withdrew without a fight', 'took the town without firing a shot': no such event."""
+    t = head
+    for _ in range(3):
+        if t.lower_ == "without":
+            return True
+        if t.head.i == t.i:
+            break
+        t = t.head
+    return False
+
+
+def self_evident(doc: Document, trig: Trigger, head, span, *, rules: Rules) -> bool:
+    """Trigger phrases that are conflict news by themselves, without an armed word nearby:
+    a town captured or overrun, a ceasefire or peace deal signed, a parliament relocating,
+    anything done by peacekeepers or reinforcements."""
+    if trig.type == "Strategic developments" and any(
+            in_lex(t, rules.lex["force_nouns"]) for t in head.sent if t.i not in {s.i for s in span}):
+        return True
+    if trig.territory:
+        if lemma(head) not in rules.lex["territory_verbs"] or has_phrase(head.sent, rules.lex["election_words"]):
+            return False
+        return is_territory(territory_target(head, span), doc, rules)
+    if trig.family == "agreement":
+        return any(in_lex(t, rules.lex["agreement_intrinsic"]) for t in list(span) + list(head.children))
+    if trig.family in rules.lex["needs_suffice"]:
+        return bool(trig.needs) and near_words(head, trig.needs, window=4)
+    return False
+
+
+def territory_target(head, span):
+    """The place changing hands: object of the verb, 'control of X', 'capture of X',
+    or 'driven out of / withdrew from X'."""
+    # "seized control of X", "in full control of X" (not "... but still control swathes")
+    control = next((t for t in list(span) + [c for c in head.children if c.pos_ == "NOUN"]
+                    if lemma(t) == "control"), None)
+    if control is not None:
+        return of_object(control)
+    if head.pos_ != "VERB":
+        return of_object(head)
+    for ch in head.children:
+        if ch.dep_ == "dobj":
+            return ch
+    return _from_place(head)
+
+
+def _from_place(tok):
+    """'driven out of X', 'withdrew from X', 'pulled out of X': X."""
+    for ch in tok.children:
+        if ch.dep_ in ("prep", "prt", "advmod") and ch.lower_ in ("from", "of", "out"):
+            for g in ch.children:
+                if g.dep_ == "pobj":
+                    return g
+            inner = _from_place(ch)
+            if inner is not None:
+                return inner
+    return None
+
+
+def is_territory(tok, doc: Document, rules: Rules) -> bool:
+    """A place, or an installation held by a force ('an army post', 'a battalion headquarters')."""
+    if tok is None:
+        return False
+    return is_place(tok, doc, rules) or in_lex(tok, rules.lex["installations"])
+
+
+def territory_sub_type(trig: Trigger, head, subj, target, doc: Document, *, rules: Rules):
+    """Who gains decides the sub-type: the state regains, a non-state actor overtakes.
+    A passive ('X were driven out of Y') names the loser as subject."""
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children)
+    loser = next((c for c in head.children if c.dep_ == "nsubjpass"), None) if passive else None
+    if trig.family == "overtake" and _neutral_takeover(head, rules):
+        # gold README: territory taken with no fighting reported is a non-violent transfer
+        return "Strategic developments", "Non-violent transfer of territory"
+    if trig.family in ("overtake", "regain"):
+        if loser is not None and not _has_agent(head):
+            # "the militants were driven out": the state took it back, and the reverse
+            if is_state(loser, doc, rules):
+                return "Battles", "Non-state actor overtakes territory"
+            return "Battles", "Government regains territory"
+        if subj is not None and is_state(subj, doc, rules):
+            return "Battles", "Government regains territory"
+        if subj is not None and token_class(subj, doc, rules) == "armed":
+            return "Battles", "Non-state actor overtakes territory"
+        return None
+    if trig.family == "control" and lemma(head) in rules.lex["withdraw_verbs"]:
+        mission = subj is not None and in_lex(subj, rules.lex["force_nouns"])
+        if _begins(head) or mission or _is_country(target, doc):
+            # a force starting to leave, a mission leaving, or troops leaving a country:
+            # the force's activity changes; no town changes hands
+            return "Strategic developments", "Change to group/activity"
+    return None
+
+
+def _neutral_takeover(head, rules: Rules) -> bool:
+    """'took over X', 'the takeover of X', 'gained control of X' with no fighting in the
+    sentence; 'seized', 'captured', 'overran' say force by themselves."""
+    if lemma(head) not in rules.lex["neutral_takeover"]:
+        return False
+    if lemma(head) == "take" and not any(lemma(c) in ("over", "control") for c in head.children):
+        return False        # "took the town": usually after fighting told elsewhere
+    return not any(in_lex(t, rules.lex["fighting_words"]) for t in head.sent)
+
+
+def territory_loser(head):
+    """The side losing the place: 'X were driven out of Y', 'retook Y from X'."""
+    if any(c.dep_ == "auxpass" for c in head.children) and not _has_agent(head):
+        loser = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+        if loser is not None:
+            return loser
+    for ch in head.children:
+        if ch.dep_ == "prep" and ch.lower_ == "from":
+            objs = [g for g in ch.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    return None
+
+
+def _has_agent(tok) -> bool:
+    return any(c.dep_ == "agent" for c in tok.children)
+
+
+def _begins(head) -> bool:
+    """'began withdrawing', 'started to pull out': a process begun, not a handover done."""
+    return head.dep_ == "xcomp" and lemma(head.head) in ("begin", "start", "commence", "continue")
+
+
+def _is_country(tok, doc: Document) -> bool:
+    if tok is None:
+        return False
+    return any(p.start <= tok.idx < p.end and getattr(p, "precision", None) == "country" for p in doc.places)
+
+
+def agreement_realised(head, rules: Rules) -> bool:
+    """An agreement made, not talked about: 'signed a truce', 'agreed a ceasefire',
+    'a truce took effect', 'under a plan agreed with'; not 'talks on a truce', not
+    'violations of the truce', not 'the council agreed a budget'."""
+    verbs = rules.lex["agreement_verbs"]
+    if head.pos_ == "VERB":
+        if lemma(head) not in verbs:
+            return False
+        if head.dep_ == "acl" and in_lex(head.head, rules.lex["agreement_nouns"]):
+            return True
+        # an agreement noun as subject is a reduced relative the parser missed: "a truce
+        # agreed in Jeddah collapsed" (a truce does not agree, it is agreed)
+        things = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass", "nsubj")]
+        things += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("to", "on", "upon")
+                   for g in c.children if g.dep_ == "pobj"]
+        return any(in_lex(t, rules.lex["agreement_nouns"]) for t in things)
+    noun = head
+    if noun.dep_ == "compound":
+        noun = noun.head            # "ceasefire agreement", "truce deal"
+    if noun.dep_ == "conj":
+        noun = noun.head
+    gov = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass") and lemma(gov) in verbs:
+        return True
+    if noun.dep_ == "pobj" and gov.head is not None and lemma(gov.head) in verbs:
+        return True                 # "agreed to a ceasefire", "signed on to the deal"
+    if noun.dep_ == "nsubj" and (lemma(gov) in rules.lex["agreement_onset"]
+                                 or lapsed_agreement(head, rules)):
+        return True                 # "a truce took effect", "the ceasefire collapsed"
+    return False
+
+
+def lapsed_agreement(head, rules: Rules) -> bool:
+    noun = head.head if head.dep_ == "compound" else head
+    return head.pos_ != "VERB" and noun.dep_ == "nsubj" and lemma(noun.head) in rules.lex["agreement_lapse"]
+
+
+def _creates_unit(head, span, doc: Document, rules: Rules) -> bool:
+    """'set up a new wing', 'formed cells', 'an Islamic State branch was established':
+    a unit created by an armed group (not a bank's branch nor a party's youth wing)."""
+    gov = head.head
+    if lemma(gov) not in rules.lex["unit_verbs"] or head.dep_ not in ("dobj", "nsubjpass", "pobj"):
+        return False
+    owners = [c for c in head.children if c.dep_ in ("compound", "poss", "amod", "nmod")]
+    owners += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "for")
+               for g in c.children if g.dep_ == "pobj"]
+    owners += [c for c in gov.children if c.dep_ == "nsubj"]
+    owners += [g for c in gov.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    return any(o.i != head.i and _armed_arg(o, doc, rules) for o in owners)
+
+
+def _resumes_campaign(head, span, doc: Document, rules: Rules) -> bool:
+    """'resumed its armed campaign', 'relaunched the insurgency': the noun is what the verb does."""
+    return head.dep_ in ("dobj", "nsubjpass") and lemma(head.head) in rules.lex["campaign_verbs"]
+
+
+def _conscription_ordered(head, span, doc: Document, rules: Rules) -> bool:
+    """'activated a conscription law', 'conscription came into force', 'ordered a call-up'."""
+    noun = head.head if head.dep_ in ("compound", "amod") else head
+    gov = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass") and lemma(gov) in rules.lex["conscription_verbs"]:
+        return True
+    return noun.dep_ == "nsubj" and lemma(gov) in rules.lex["agreement_onset"]
+
+
+def _conflict_spreads(head, span, doc: Document, rules: Rules) -> bool:
+    """'the violence spread to Burkina Faso', 'the insurgency spilled over into Niger'."""
+    subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    if head.dep_ == "relcl" and (subj is None or subj.tag_ in ("WDT", "WP")):
+        subj = head.head            # "the violence, which spread to X
+    if subj is None or not in_lex(subj, rules.lex["spreading"]):
+        return False
+    return any(c.dep_ == "prep" and c.lower_ in ("to", "into") for c in head.children) or \
+        any(c.lower_ in ("over", "into") for c in head.children)
+
+
+def _leader_moves(head, span, doc: Document, rules: Rules) -> bool:
+    """'the group's top envoy left X', 'its emir fled to Y': a leader relocating."""
+    subj = subject_of(head)
+    if subj is None or not in_lex(subj, rules.lex["leaders"]):
+        return False
+    # a group's leader ("Al Qaeda's envoy", "the emir of the group"), not a party leader
+    kin = [c for c in subj.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+    kin += [g for c in subj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+    if lemma(subj) != "emir" and not any(_armed_arg(k, doc, rules) for k in kin):
+        return False
+    obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+    to = [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "from", "into")
+          for g in c.children if g.dep_ == "pobj"]
+    return any(is_place(t, doc, rules) for t in [obj] + to if t is not None)
+
+
+def _base_held(head, span, doc: Document, rules: Rules) -> bool:
+    """A camp, base or position held by an armed side: 'took up positions on the issue'
+    and 'camps for displaced people' are not bases."""
+    subj = subject_of(head)
+    if subj is not None and subj.i not in {t.i for t in span} and _armed_arg(subj, doc, rules):
+        return True
+    owners = [c for c in head.children if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i not in {t.i for t in span}]
+    owners += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "belonging")
+               for g in c.children if g.dep_ == "pobj"]
+    if any(in_lex(o, rules.lex["displacement_words"]) for o in owners):
+        return False
+    return any(_armed_arg(o, doc, rules) for o in owners)
+
+
+def _gov_relocates(head, span, doc: Document, rules: Rules) -> bool:
+    """'the parliament relocated to Tobruk', 'forcing the government to move': not 'moved to ban'."""
+    if any(c.dep_ in ("xcomp", "dobj") for c in head.children):
+        return False
+    subj = subject_of(head)
+    if subj is None and head.dep_ in ("xcomp", "ccomp"):   # "forcing the parliament to relocate"
+        subj = next((c for c in head.head.children if c.dep_ in ("dobj", "nsubj")), None)
+    return subj is not None and in_lex(subj, rules.lex["institutions"])
+
+
+def _talks_held(head, span, doc: Document, rules: Rules) -> bool:
+    """Talks or negotiations held between sides: 'held talks in Doha'; 'talks on a truce
+    resumed' or 'calls for talks' report no occurrence of their own."""
+    return head.dep_ in ("dobj",) and lemma(head.head) in ("hold", "convene", "conclude", "open")
+
+
+def _force_withdraws(head, span, doc: Document, rules: Rules) -> bool:
+    """'the militia withdrew from X', 'peacekeepers left X': a force leaves, not residents."""
+    if lemma(head) not in rules.lex["withdraw_verbs"]:
+        return True
+    subj = subject_of(head)
+    if subj is not None and head.dep_ == "relcl" and subj.tag_ in ("WDT", "WP"):
+        subj = head.head            # "Russian forces, who withdrew from the city"
+    if subj is None or in_lex(subj, rules.lex["leaders"]) or subj.ent_type_ == "PERSON":
+        return False        # one person leaving moves, no place changes hands (leader_move)
+    if _armed_arg(subj, doc, rules):
+        return True
+    # a named mission or organisation leaving, told among armed words ("MONUSCO began withdrawing")
+    m = mention_at(subj, doc)
+    return m is not None and m.label == "ORG" and conflict_context(doc, head.sent, rules)
+
+
+STRATEGIC_CHECKS = {
+    "control": _force_withdraws,
+    "unit_formed": _creates_unit,
+    "campaign": _resumes_campaign,
+    "conscription": _conscription_ordered,
+    "spread": _conflict_spreads,
+    "leader_move": _leader_moves,
+    "base": _base_held,
+    "gov_relocation": _gov_relocates,
+    "talks": _talks_held,
+}

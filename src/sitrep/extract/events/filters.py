@@ -23,11 +23,30 @@ def is_irrealis(head, rules: Rules) -> bool:
         if any(ch.dep_ == "prep" and ch.lower_ == "in" and any(
                 g.dep_ == "pobj" and lemma(g) in ("case", "event") for g in ch.children) for ch in t.children):
             return True      # "in case of an attack, troops would ...": a contingency
+    if not_an_occurrence(head, rules):
+        return True
     if any(ch.dep_ in ("amod", "compound") and in_lex(ch, rules.lex["irrealis_modifiers"]) for ch in head.children):
         return True          # "a possible offensive", "planned strikes"
     # "plans to attack", "ready to strike": infinitive under a noun/adjective of intent
     if verb.dep_ in ("xcomp", "acl") and lemma(verb.head) in rules.lex["irrealis_heads"]:
         return True
+    return False
+
+
+def not_an_occurrence(head, rules: Rules) -> bool:
+    """A count of breaches ('committed 300 violations of the truce') or a state ('fighting
+    has remained at a lower level') speaks of no one occurrence."""
+    t = head
+    for _ in range(3):
+        if t.dep_ == "pobj" and t.head.lower_ == "of" and lemma(t.head.head) in rules.lex["breach_nouns"]:
+            return True
+        if t.head.i == t.i:
+            break
+        t = t.head
+    if head.dep_ in ("nsubj", "nsubjpass") and lemma(head.head) in rules.lex["state_verbs"]:
+        verb = head.head
+        return any(w.tag_ in ("JJR", "RBR") or lemma(w) in rules.lex["level_words"]
+                   for w in verb.subtree if w.i > verb.i)
     return False
 
 
@@ -46,6 +65,8 @@ def in_comparison(head, rules: Rules) -> bool:
     for _ in range(3):
         if t.dep_ == "pobj" and t.head.lower_ in rules.lex["comparison_preps"]:
             return True
+        if t is not head and lemma(t) in rules.lex["comparison_verbs"]:
+            return True      # "analysts compared the offensive to the 2015 siege"
         if t.head.i == t.i:
             break
         t = t.head
@@ -66,7 +87,29 @@ def conflict_context(doc: Document, sent, rules: Rules, *, skip: frozenset[int] 
     if any(in_lex(t, rules.lex["conflict"]) for t in sent if t.i not in skip):
         return True
     rest = [t for t in sent if t.i not in skip]
-    return bool(rest) and has_phrase(rest, frozenset(w for w in rules.lex["conflict"] if " " in w))
+    if bool(rest) and has_phrase(rest, frozenset(w for w in rules.lex["conflict"] if " " in w)):
+        return True
+    return toll_after_conflict(doc, sent, rules)
+
+
+def toll_after_conflict(doc: Document, sent, rules: Rules) -> bool:
+    """'About 30 people were wounded.' right after a strike told in one of the two sentences
+    before: the toll of that event (its context is the sentences before)."""
+    # a verb or adjective of casualties ("were wounded", "dead"), not "bodies" seen by a witness,
+    # and no war's running total
+    tolls = [t for t in sent if (lemma(t) in rules.lex["injure_words"] or lemma(t) in rules.lex["kill_words"])
+             and t.pos_ in ("VERB", "ADJ")]
+    if not tolls or any(cumulative_toll(t, rules) for t in tolls):
+        return False
+    start = sent.start
+    for _ in range(2):
+        if start == 0:
+            return False
+        prev = sent.doc[start - 1].sent
+        if armed_in_sentence(doc, prev, rules) or any(in_lex(t, rules.lex["conflict"]) for t in prev):
+            return True
+        start = prev.start
+    return False
 
 
 def is_sports(sent, rules: Rules) -> bool:
@@ -106,7 +149,10 @@ def figurative_explosion(head, trig: Trigger, rules: Rules) -> bool:
 
 def is_habitual_description(head) -> bool:
     """'a militia that fights alongside the army': a simple-present relative clause
-    describes what someone is, not something that happened."""
+    describes what someone is, not something that happened; so does a simple present
+    inside a quotation ('"they kill us and nobody helps," said a student'): a complaint."""
+    if quoted_present(head):
+        return True
     if head.pos_ != "VERB" or head.dep_ not in ("relcl", "acl") or head.tag_ not in ("VBZ", "VBP"):
         return False
     return not any(c.dep_ in ("aux", "auxpass") for c in head.children)
@@ -116,3 +162,42 @@ def is_question(head) -> bool:
     """'how many camps are operating' asks; it does not report."""
     return any(c.lower_ in ("many", "much") and any(g.lower_ == "how" for g in c.children)
                for c in head.children)
+
+
+def quoted_present(head) -> bool:
+    """A simple-present verb in direct speech: an opinion or a complaint, not a report."""
+    if head.pos_ != "VERB" or head.tag_ not in ("VBZ", "VBP"):
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in head.children):
+        return False         # "they have killed", "we are being shelled": something happened
+    before = head.doc.text[head.sent.start_char:head.idx]
+    straight = before.count('"')
+    curly = before.count("\u201c") - before.count("\u201d")
+    return straight % 2 == 1 or curly > 0
+
+
+def cumulative_toll(tok, rules: Rules) -> bool:
+    """'The insurgency has killed more than 40,000 people since 2009', 'more than 10,000
+    civilians have been killed since the invasion began': a war's running total."""
+    clause = tok
+    while clause.dep_ in ("amod", "acomp", "oprd", "attr", "dobj", "pobj", "prep", "compound") \
+            and clause.head.i != clause.i:
+        clause = clause.head
+    for ch in clause.children:
+        if ch.dep_ in ("nsubj", "nsubjpass") and (in_lex(ch, rules.lex["running_total_subjects"])
+                                                   or has_phrase([ch], rules.lex["running_total_subjects"])):
+            return True
+    for t in clause.subtree:
+        # "since 2009", "since the war began", "since the start of the year", "to date"
+        if t.lower_ == "since" and (t.head.i == clause.i or t.head.head.i == clause.i):
+            scope = list(t.subtree)[1:] if t.n_rights else [w for w in t.head.subtree if w.i != t.i]
+            if any(_long_ago(w, rules) for w in scope):
+                return True
+        if t.lower_ == "date" and t.head.lower_ == "to" and t.head.head.i == clause.i:
+            return True
+    return False
+
+
+def _long_ago(tok, rules: Rules) -> bool:
+    """A year, or an onset word: the span since it is a war's, not one day's."""
+    return (tok.shape_ == "dddd" and tok.text[:2] in ("19", "20")) or lemma(tok) in rules.lex["onset_words"]

@@ -2,11 +2,12 @@
 coordinated list, and the date window from the text or the publication."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from ...model import DateWindow, Document, Event, Location, Span
-from .rules import Helpers, LOCATIVE_PREPS
+from .rules import Helpers, LOCATIVE_PREPS, PLACE_NOUNS
 from .candidate import Candidate
-from .syntax import clause_verb, place_location, sentence_places
+from .syntax import _in_actor_name, clause_verb, place_location, sentence_places
 from .arguments import object_of, side_label
 
 
@@ -32,7 +33,14 @@ def to_events(doc: Document, c: Candidate, *, helpers: Helpers) -> list[Event]:
 
 
 def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
-    if not sentence_places(doc, c.sent):
+    skip = not_scenes(doc, c)
+    own = [p for p in sentence_places(doc, c.sent) if p.start not in skip]
+    if not any(p.precision in ("city", "near", "region") for p in own):
+        # "shelled the city", "in the north of the country": a place told before
+        loc = implied_scene(doc, c)
+        if loc is not None:
+            return loc
+    if not own:
         # no place named in the sentence: "attacked an Egyptian border post" still says
         # which country, better than a town of an earlier sentence
         loc = demonym_location(c, gazetteer=helpers.gazetteer)
@@ -40,14 +48,187 @@ def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
             return loc
     # the trigger's own clause first: a sentence may tell of several places and events
     for start, end in (clause_span(c.head), (c.spans[0].start, c.spans[0].end)):
-        loc = helpers.location_for(doc, start, end)
+        loc = helpers.location_for(doc, start, end, skip=skip)
         if loc is not None and (loc.name or loc.country):
-            return loc
-    places = sentence_places(doc, c.sent)
-    if places:
+            return destination_town(doc, c, loc, skip=skip)
+    if own:
         head = c.head.idx
-        return place_location(min(places, key=lambda p: abs(p.start - head) + (0 if p.start > head else 5)))
+        return place_location(min(own, key=lambda p: abs(p.start - head) + (0 if p.start > head else 5)))
     return Location()
+
+
+# verbs whose subject is where things happen, not who acts ("Idlib saw heavy fighting")
+SCENE_SUBJECT_VERBS = frozenset({"see", "witness", "experience", "suffer", "endure", "host", "be", "become",
+                                 "remain", "fall", "shake", "rock"})
+# movement: "to X" after them is a destination, "from X" an origin
+MOTION_WORDS = frozenset({"return", "travel", "flee", "move", "send", "deploy", "head", "go", "come",
+                          "flock", "relocate", "dispatch", "transfer", "smuggle", "migrate", "escape",
+                          "arrive", "redeploy", "journey", "trip", "bring", "fly", "sail", "drive"})
+TITLE_WORDS = frozenset({"governor", "minister", "ministry", "president", "ambassador", "envoy", "embassy",
+                         "commander", "chief", "head", "leader", "spokesman", "spokeswoman", "official",
+                         "officials", "mayor", "representative", "emir", "army", "police", "government"})
+# water bodies: not the scene when the story names a town for it
+WATER_WORDS = frozenset({"river", "lake", "sea", "gulf", "canal", "strait", "bay", "ocean"})
+
+
+def not_scenes(doc: Document, c: Candidate) -> frozenset[int]:
+    """Start offsets of the sentence's places that are not where the event happened.
+
+    A place may be the actor ("Moscow and Damascus shelled ..."), a past elsewhere told
+    of the actor ("militants who fought in Iraq"), an origin ("from Syria"), a modifier
+    ("US-made", "US air power") or a title ("the governor of Borno").
+    """
+    sdoc = c.head.doc
+    out = set()
+    places = sentence_places(doc, c.sent)
+    for p in places:
+        span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        if place_role(span.root, c.head, precision=p.precision) != "scene":
+            out.add(p.start)
+    # a river or lake is no scene when a town of the sentence is
+    towns = [p for p in places if p.start not in out and p.precision in ("city", "near")]
+    if towns:
+        out |= {p.start for p in places if WATER_WORDS & set((p.name or p.text).lower().split())}
+    return frozenset(out)
+
+
+def place_role(tok, head, *, precision: str | None = None) -> str:
+    """'scene', or what the place is instead: actor, elsewhere, origin, modifier, title."""
+    top = tok
+    for _ in range(6):        # "Damascus and Moscow": the list's first item carries the role
+        if top.dep_ != "conj" or top.head.i == top.i:
+            break
+        top = top.head
+    trigger_clause = {t.i for t in clause_verb(head).subtree}
+    for anc in [top, *top.ancestors]:
+        if anc.i == head.i:
+            break
+        # a relative or participial clause on the actor tells of another time or place
+        if anc.dep_ in ("relcl", "acl") and head.i not in {t.i for t in anc.subtree} \
+                and (anc.head.dep_ in ("nsubj", "nsubjpass") or anc.head.i not in trigger_clause):
+            return "elsewhere"
+    verb = top.head
+    if top.dep_ == "nsubj" and verb.lemma_.lower() not in SCENE_SUBJECT_VERBS and head.i != top.i:
+        return "actor"
+    if top.dep_ == "pobj":
+        prep = top.head
+        word = prep.lower_
+        if prep.dep_ == "agent":
+            return "actor"
+        if word == "from" and precision != "near":
+            return "origin"      # "20 km from Menaka" is the town's vicinity (precision near)
+        if word == "of" and prep.head.lower_ in TITLE_WORDS:
+            return "title"
+    if top.dep_ in ("compound", "nmod", "amod") and precision in ("country", None) \
+            and top.head.lower_ not in PLACE_NOUNS:
+        return "modifier"     # "US air power", "allied Darfuri groups"
+    if top.dep_ == "pobj" and top.head.head.dep_ == "prep" and top.head.head.lower_ == "from":
+        return "origin"       # "fired from across the river"
+    return "scene"
+
+
+def destination_town(doc: Document, c: Candidate, loc: Location, *, skip) -> Location:
+    """"the return to Libya of 300 fighters": a country reached is told at country level; the
+    paragraph's one town in that country says where they went."""
+    if loc.precision != "country" or loc.iso is None:
+        return loc
+    sdoc = c.head.doc
+    for p in sentence_places(doc, c.sent):
+        span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is None or p.iso != loc.iso or span.root.dep_ != "pobj":
+            continue
+        prep = span.root.head
+        if prep.lower_ in ("to", "into") and prep.head.lemma_.lower() in MOTION_WORDS:
+            town = paragraph_town(doc, c, iso=loc.iso, skip=skip)
+            return town or loc
+    return loc
+
+
+def paragraph_town(doc: Document, c: Candidate, *, iso: str, skip) -> Location | None:
+    text = doc.text
+    p0 = text.rfind("\n\n", 0, c.sent.start_char)
+    p1 = text.find("\n\n", c.sent.end_char)
+    lo, hi = (0 if p0 < 0 else p0), (len(text) if p1 < 0 else p1)
+    towns = {p.gazetteer_id or p.name: p for p in doc.places
+             if lo <= p.start < hi and p.start not in skip and p.iso == iso and p.precision in ("city", "near")}
+    return place_location(next(iter(towns.values()))) if len(towns) == 1 else None
+
+
+# "the city", "the capital": a town told before; "the region", "the area": a region told before
+TOWN_ANAPHORS = frozenset({"city", "town", "capital", "village"})
+REGION_ANAPHORS = frozenset({"region", "area", "province", "district", "state", "governorate"})
+DIRECTIONS = {"north": "north", "south": "south", "east": "east", "west": "west",
+              "northeast": "northeast", "northwest": "northwest", "southeast": "southeast",
+              "southwest": "southwest", "north-east": "northeast", "north-west": "northwest",
+              "south-east": "southeast", "south-west": "southwest", "center": "central",
+              "centre": "central"}
+
+
+def implied_scene(doc: Document, c: Candidate) -> Location | None:
+    """A place the sentence names only by a definite noun ("shelled the city", "in the north
+    of the country"), resolved against the places told before and the focus country."""
+    focus = focus_place(doc)
+    for tok in clause_tokens(c):
+        word = tok.lower_
+        if not _definite(tok) or any(ch.dep_ == "prep" and ch.lower_ == "of" and not _of_country(ch)
+                                     for ch in tok.children):
+            continue
+        if word in TOWN_ANAPHORS:
+            prev = earlier_place(doc, c.sent.start_char, ("city", "near"), iso=focus.iso if focus else None)
+            if prev is not None:
+                return place_location(prev)
+        elif word in REGION_ANAPHORS:
+            prev = earlier_place(doc, c.sent.start_char, ("region",), iso=focus.iso if focus else None)
+            if prev is not None:
+                return place_location(prev)
+            if focus is not None:
+                return country_location(focus)
+        elif word == "country" and focus is not None:
+            return country_location(focus)
+        elif word in DIRECTIONS and focus is not None and tok.dep_ == "pobj" \
+                and tok.head.lower_ in LOCATIVE_PREPS | {"for", "across"}:
+            name = f"{DIRECTIONS[word]} {focus.country}"      # "northwest Syria", "central Mali"
+            return Location(name=name, country=focus.country, iso=focus.iso, precision="region")
+    return None
+
+
+def clause_tokens(c: Candidate) -> list:
+    start, end = clause_span(c.head)
+    return [t for t in c.sent if start <= t.idx < end] or list(c.sent)
+
+
+def _definite(tok) -> bool:
+    return any(ch.dep_ in ("det", "poss") and ch.lower_ in ("the", "its", "their", "this", "that")
+               for ch in tok.children)
+
+
+def _of_country(prep) -> bool:
+    """"the north of the country": still the focus country."""
+    return any(g.dep_ == "pobj" and g.lower_ == "country" for g in prep.children)
+
+
+def focus_place(doc: Document):
+    """The document's most named country (a Place of it), ignoring places inside group names."""
+    votes = Counter(p.iso for p in doc.places if p.iso and not _in_actor_name(doc, p))
+    if not votes:
+        return None
+    iso = votes.most_common(1)[0][0]
+    return next(p for p in doc.places if p.iso == iso)
+
+
+def country_location(p) -> Location:
+    return Location(name=p.country, country=p.country, iso=p.iso, precision="country")
+
+
+def earlier_place(doc: Document, before: int, precisions: tuple[str, ...], *, iso: str | None,
+                  within: int | None = None):
+    """The last place of one of these precisions told before ``before`` (in the focus country)."""
+    found = [p for p in doc.places if p.end <= before and p.precision in precisions
+             and (iso is None or p.iso == iso) and not _in_actor_name(doc, p) and p.text[:1].isupper()
+             and (within is None or before - p.start <= within)]
+    return found[-1] if found else None
 
 
 def demonym_location(c: Candidate, *, gazetteer) -> Location | None:
@@ -107,7 +288,10 @@ def split_places(doc: Document, c: Candidate) -> list:
     scope = {t.i for t in verb.subtree}
     # a coordinated list attached to another event's clause of the same sentence is not ours
     found = []
+    skip = not_scenes(doc, c)
     for p in sentence_places(doc, c.sent):
+        if p.start in skip:
+            continue
         span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
         if span is None or span.root.i not in scope:
             continue

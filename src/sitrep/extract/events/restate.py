@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...model import PRECISION_RANK, DateWindow, Event
-from .rules import VIOLENT_TYPES
+from .rules import VIOLENT_TYPES, WEAPON_NOUNS
 from .casualties import resolve_tolls
 
 
@@ -41,7 +41,9 @@ def merge_restatements(events: list[Event], *, meta: dict | None = None,
             host.injured = host.injured if host.injured is not None else ev.injured
         host.actor1 = host.actor1 or ev.actor1
         host.actor2 = host.actor2 or ev.actor2
-        host.hedged = host.hedged or ev.hedged
+        # told plainly in the body once, the occurrence is not in doubt because another
+        # telling hedges it; a headline drops the body's hedges, so it does not count
+        host.hedged = (host.hedged or ev.hedged) if _in_headline(host, headline_end) else (host.hedged and ev.hedged)
     return out
 
 
@@ -68,7 +70,8 @@ def restates(host: Event, ev: Event, *, meta: dict, headline_end: int) -> bool:
         return False    # split events of one sentence stay apart; a salvo's kinds are its own events
     if host.sub_type != ev.sub_type:
         # "the blast", "this attack": a definite singular names the occurrence just told
-        return host.type == ev.type and c is not None and (definite_mention(c.head) or c.anaphoric_actor) and \
+        return host.type == ev.type and c is not None and (
+            definite_mention(c.head) or c.anaphoric_actor or told_event_subject(c.head)) and \
             ev.spans[0].start - host.spans[0].end <= 600 and ev.date.source != "text" and _country_ok(host, ev)
     if host.spans[0].start == ev.spans[0].start:
         return False                      # split events of one sentence stay apart
@@ -90,7 +93,7 @@ def restates(host: Event, ev: Event, *, meta: dict, headline_end: int) -> bool:
                    for x, y in ((host.fatalities, ev.fatalities), (host.injured, ev.injured)))
     if c is None or ev.type not in VIOLENT_TYPES:
         return False
-    if c.anaphoric_actor or (definite_mention(c.head) and ev.date.source != "text"):
+    if c.anaphoric_actor or ((definite_mention(c.head) or told_event_subject(c.head)) and ev.date.source != "text"):
         return True
     # no place, no date and no count of its own, close after: a reminder of the told
     # occurrence (a plural noun, "mass abductions", speaks of many occurrences instead)
@@ -104,6 +107,21 @@ def definite_mention(head) -> bool:
     return head.pos_ == "NOUN" and head.tag_ == "NN" and any(
         c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children) and not any(
         c.dep_ == "prep" and c.lower_ in ("on", "in", "at", "near") for c in head.children)
+
+
+# nouns of a strike or an attack: "the raids hit farmland" tells the raids told before
+EVENT_NOUNS = WEAPON_NOUNS | frozenset({"raid", "airstrike", "bombing", "shelling", "assault", "ambush",
+                                        "bombardment", "barrage", "strike", "attack", "blast"})
+
+
+def told_event_subject(head) -> bool:
+    """'The raids hit farmland', 'the blast destroyed shops': a definite event noun as the
+    subject of the clause points back at the occurrence just told."""
+    subj = next((ch for ch in head.children if ch.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.pos_ != "NOUN" or subj.lemma_.lower() not in EVENT_NOUNS:
+        return False
+    return any(ch.dep_ in ("det", "poss") and ch.lower_ in ("the", "this", "that", "these", "those")
+               for ch in subj.children) and not any(ch.dep_ == "prep" for ch in subj.children)
 
 
 def _country_ok(host: Event, ev: Event) -> bool:

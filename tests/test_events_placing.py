@@ -1,0 +1,102 @@
+"""Where events happened: scene vs actor/origin/modifier places, implied scenes, splits.
+
+Texts are written for these tests (several regions and outlet styles); expected places
+were decided by hand from the ACLED conventions in the gold README.
+"""
+from __future__ import annotations
+
+import pytest
+
+import sitrep
+from sitrep.normalize.places import geo_precision
+
+
+def analysed(res, tmp_path, text: str):
+    path = tmp_path / "story.txt"
+    path.write_text(text + "\n", encoding="utf-8")
+    return sitrep.api.analyse_paths([str(path)], resources=res, reuse=False)[0]
+
+
+def locations(doc):
+    return [(e.location.name, e.location.iso, e.location.precision) for e in doc.events]
+
+
+def test_a_past_elsewhere_of_the_actor_is_not_split(res, tmp_path):
+    doc = analysed(res, tmp_path, "Security officials say militants who previously fought in Afghanistan or "
+                                  "Pakistan carried out the bombing in Kabul on Friday.")
+    assert doc.events and {loc[1] for loc in locations(doc)} == {"AF"}
+    assert all(loc[0] == "Kabul" for loc in locations(doc))
+
+
+def test_places_as_subjects_are_actors_and_the_region_is_implied(res, tmp_path):
+    text = ("Syrian government forces pressed on in Idlib province last month.\n\n"
+            "Russia and Iran have kept up bombardment of the region, killing dozens of civilians.")
+    doc = analysed(res, tmp_path, text)
+    second = [e for e in doc.events if e.spans[0].start >= text.index("Russia and Iran")]
+    assert second and all(e.location.iso == "SY" for e in second)
+
+
+def test_direction_of_the_focus_country(res, tmp_path):
+    text = ("Fighting in Syria has eased. Moscow and Ankara agreed a ceasefire for the northwest "
+            "in March, Syrian officials said.")
+    doc = analysed(res, tmp_path, text)
+    agreed = [e for e in doc.events if e.sub_type == "Agreement"]
+    assert agreed and agreed[0].location.name == "northwest Syria"
+    assert agreed[0].location.iso == "SY" and agreed[0].location.precision == "region"
+
+
+def test_the_city_refers_back_to_the_town_named_before(res, tmp_path):
+    doc = analysed(res, tmp_path, "Fighting raged in Hodeidah on Monday. Houthi fighters shelled the city again "
+                                  "on Tuesday, killing four civilians.")
+    shelling = [e for e in doc.events if "shelled" in doc.text[e.spans[0].start:e.spans[0].end]]
+    assert shelling and all(e.location.name == "Hodeidah" for e in shelling)
+
+
+def test_center_of_the_country_is_a_region_of_the_focus(res, tmp_path):
+    doc = analysed(res, tmp_path, "KABUL, Afghanistan (AP) - A roadside bomb killed three policemen in the "
+                                  "center of the country on Sunday, officials said.")
+    assert locations(doc) and locations(doc)[0] == ("central Afghanistan", "AF", "region")
+    assert geo_precision(doc.events[0].location.precision) == 3
+
+
+def test_distance_from_a_town_is_near_the_town(res, tmp_path):
+    doc = analysed(res, tmp_path, "Insurgents attacked an army base 20 km from Menaka on Monday, killing "
+                                  "five soldiers.")
+    assert doc.events and doc.events[0].location.name == "Menaka"
+    assert doc.events[0].location.precision == "near" and geo_precision("near") == 2
+
+
+def test_a_hospital_name_keeps_the_story_town(res, tmp_path):
+    doc = analysed(res, tmp_path, "Gunmen shot dead a nurse at the Al-Noor hospital on Thursday, the Somali "
+                                  "police said. The attack happened in Baidoa.")
+    assert doc.events and all(loc[1] in ("SO", None) for loc in locations(doc))
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("Bandits killed nine farmers in Zamfara state, Nigerian police said. In Borno, the Nigerian army said "
+     "an airstrike destroyed a militant camp on an island in Lake Chad.", "NG"),
+    ("Gunmen attacked a police post near Kismayo, killing two officers, with weapons smuggled from Yemen.",
+     "SO"),
+    ("Government troops, backed by US air power, recaptured several villages near Jowhar in Somalia.", "SO"),
+    ("Police fired tear gas at protesters outside the US and French embassies in Kinshasa on Saturday.", "CD"),
+])
+def test_modifiers_origins_and_shared_lakes_keep_the_country(res, tmp_path, text, iso):
+    doc = analysed(res, tmp_path, text)
+    assert doc.events
+    assert all(e.location.iso == iso for e in doc.events), locations(doc)
+
+
+def test_locative_lists_split_but_origins_do_not(res, tmp_path):
+    doc = analysed(res, tmp_path, "Bombs exploded in Maiduguri, Damaturu and Yola on Sunday, killing 20 people.")
+    assert sorted(loc[0] for loc in locations(doc)) == ["Damaturu", "Maiduguri", "Yola"]
+    doc2 = analysed(res, tmp_path, "Hundreds of fighters arrived from Raqqa and Deir ez-Zor and attacked "
+                                   "Kurdish positions in Hasakah on Monday.")
+    assert doc2.events and all(loc[0] != "Raqqa" for loc in locations(doc2))
+
+
+def test_odd_text_does_not_raise(res, tmp_path):
+    for text in ("", "???", "Атака в Киеве. 攻击", "in the city " * 500):
+        path = tmp_path / "odd.txt"
+        path.write_text(text + "\n", encoding="utf-8")
+        docs = sitrep.api.analyse_paths([str(path)], resources=res, reuse=False)
+        assert all(isinstance(d.events, list) for d in docs)
