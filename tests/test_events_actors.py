@@ -184,3 +184,79 @@ def test_bare_army_joins_the_named_army(run):
 def test_table_actors_of_many_regions(run, text, name, type_):
     ents = {e.name: e.type for e in run(text).entities}
     assert ents.get(name) == type_, ents
+
+
+# --- round 2: referring back, reporting speakers, means, aims, counts, branches ----------
+
+def test_generic_group_word_refers_back_to_the_armed_group_not_the_police(run):
+    doc = run("Al-Shabaab fighters stormed a hotel in Kismayo on Friday. The militants later posted "
+              "videos of the killing of four hotel guards, the Somali police said.")
+    killing = [e for e in doc.events if "videos" in doc.text[e.spans[0].start:e.spans[0].end]]
+    assert killing and all(e.actor1 == "al-Shabaab" for e in killing)
+
+
+def test_pronoun_after_reporting_verb_is_the_speaker(run):
+    e = only_event(run("The Afghan army said on Monday that it had killed 14 Taliban fighters "
+                       "in an air strike in Helmand."))
+    assert e.actor1 == "Afghan National Defense and Security Forces"
+    assert e.actor2 == "Taliban"      # the fighters killed by the strike, not 'Helmand'
+
+
+def test_strike_as_the_means_of_killing_counted_people(run):
+    e = only_event(run('State radio said the army had "neutralised" dozens of terrorists in air '
+                       'strikes on their hideouts near Gao.'))
+    assert e.actor1 is not None and "army" in e.actor1.lower()
+    assert e.actor2 == "terrorists"   # the counted people, not the army their hideouts refer to
+
+
+def test_by_phrase_of_the_noun_a_trigger_modifies(run):
+    e = only_event(run("Residents in Sanaa reported repeated mortar and drone attacks by the "
+                       "Houthi movement since Sunday."))
+    assert e.actor1 == "Houthis (Ansar Allah)"
+
+
+def test_drone_launched_at_positions_hits_their_owner(run):
+    doc = run("Local officials said the Houthis launched an explosives-laden drone at army positions "
+              "in Harib district on Saturday night, wounding three soldiers.")
+    e = only_event(doc)
+    assert e.actor1 == "Houthis (Ansar Allah)"
+    assert e.actor2 is not None and "army" in e.actor2.lower()
+
+
+def test_missiles_listed_with_drones_share_the_launcher(run):
+    doc = run("Russia launched 30 drones and eight missiles at Ukraine overnight, Kyiv's air force said.")
+    assert doc.events
+    for e in doc.events:
+        assert e.actor1 is not None and "ukrain" not in e.actor1.lower()   # not the reporter
+
+
+def test_government_air_defences_are_the_sole_state_force(run):
+    e = only_event(run("Government air defences intercepted two drones over Marib, the Yemeni army said."))
+    assert e.actor1 == "Yemeni Armed Forces"
+
+
+def test_branch_named_in_a_unit_phrase_is_the_branch_entity(run):
+    e = only_event(run("The Islamic State's Khorasan branch claimed responsibility for a suicide "
+                       "bombing that killed 20 people at a mosque in Kunduz."))
+    assert e.actor1 == "Islamic State Khorasan Province"
+
+
+def test_unowned_jet_is_no_actor_name(run):
+    for e in run("A fighter jet dropped two bombs on a market in the village of Let Yet Kone "
+                 "on Tuesday, killing nine people, residents said.").events:
+        assert e.actor1 is None or "jet" not in e.actor1.lower()
+
+
+def test_actor_strings_are_entity_names_when_an_entity_has_them(run):
+    doc = run("Gunmen from the Boko Haram faction attacked Gwoza on Sunday. Boko Haram also "
+              "ambushed a convoy near Bama, killing six soldiers.")
+    names = {e.name for e in doc.entities}
+    for e in doc.events:
+        if e.actor1 and "boko" in e.actor1.lower():
+            assert e.actor1 in names
+
+
+def test_burma_military_joins_the_myanmar_forces(run):
+    doc = run("The Tatmadaw, as Burma's military is known, bombed a school in Sagaing on Monday.")
+    forces = [e for e in doc.entities if e.type == "GOV_BODY"]
+    assert len(forces) == 1 and forces[0].name == "Myanmar Armed Forces (Tatmadaw)"

@@ -100,3 +100,100 @@ def test_odd_text_does_not_raise(res, tmp_path):
         path.write_text(text + "\n", encoding="utf-8")
         docs = sitrep.api.analyse_paths([str(path)], resources=res, reuse=False)
         assert all(isinstance(d.events, list) for d in docs)
+
+
+# ---- round 2: asides, comparisons, appositions, follow-ups ---------------------------------
+
+def test_a_list_interrupted_by_an_aside_splits_per_town(res, tmp_path):
+    doc = analysed(res, tmp_path, "Fighters loyal to the group have been forming cells in Maiduguri, Damaturu "
+                                  "(where the army keeps a large garrison), Yola and Gombe, officials said.")
+    names = sorted(loc[0] for loc in locations(doc))
+    assert names == ["Damaturu", "Gombe", "Maiduguri", "Yola"]
+
+
+def test_a_place_inside_an_aside_is_not_a_scene(res, tmp_path):
+    doc = analysed(res, tmp_path, "Rebels took up positions in the cities of Marib (near the capital Sanaa, "
+                                  "in the north) and Taiz.")
+    assert sorted(loc[0] for loc in locations(doc)) == ["Marib", "Taiz"]
+
+
+def test_a_town_and_its_country_are_one_place(res, tmp_path):
+    doc = analysed(res, tmp_path, "A car bomb exploded at a checkpoint in Kandahar, Afghanistan, on Sunday, "
+                                  "killing six people, officials said.")
+    assert locations(doc) == [("Kandahar", "AF", "city")]
+
+
+@pytest.mark.parametrize("text,town", [
+    ("At least nine people were killed when a suicide bomber rammed a car into a checkpoint near a busy "
+     "junction in the Afghan capital Kabul on Saturday, police said.", "Kabul"),
+    ("Gunmen stormed a hotel in the Somali capital Mogadishu on Friday, killing five guests.", "Mogadishu"),
+])
+def test_a_capital_named_in_apposition_beats_the_demonym(res, tmp_path, text, town):
+    doc = analysed(res, tmp_path, text)
+    assert doc.events and all(loc[0] == town for loc in locations(doc))
+
+
+def test_comparison_places_are_not_scenes(res, tmp_path):
+    doc = analysed(res, tmp_path, "Armed men attacked the town of Kidal, as in Gao and Mopti last year, "
+                                  "killing four civilians.")
+    assert locations(doc) and all(loc[0] == "Kidal" for loc in locations(doc))
+
+
+def test_an_adjective_of_a_region_does_not_beat_the_town(res, tmp_path):
+    doc = analysed(res, tmp_path, "Fighters from allied Darfuri militias stormed Nyala on Sunday and looted the market.")
+    assert locations(doc) and all(loc[0] == "Nyala" for loc in locations(doc))
+
+
+def test_a_follow_up_in_the_area_takes_the_town_of_the_event(res, tmp_path):
+    text = ("A car bomb exploded at a checkpoint in Kandahar, Afghanistan, on Sunday, killing six people.\n\n"
+            "Witnesses said the blast shattered windows across the street.\n\n"
+            "Security forces later cordoned off the area and arrested three men suspected of helping the bomber.")
+    doc = analysed(res, tmp_path, text)
+    arrests = [e for e in doc.events if e.sub_type == "Arrests"]
+    assert arrests and arrests[0].location.name == "Kandahar"
+
+
+def test_a_follow_up_with_no_place_takes_the_town_not_its_state(res, tmp_path):
+    text = ("Gunmen on motorcycles attacked a market in Gusau, Zamfara state, on Tuesday, killing eight traders, "
+            "police said.\n\nResidents said the attackers later set fire to shops and abducted at least 15 people.")
+    doc = analysed(res, tmp_path, text)
+    later = [e for e in doc.events if e.spans[0].start >= text.index("Residents")]
+    assert later and all(e.location.name == "Gusau" for e in later)
+
+
+def test_the_area_is_the_last_scene_not_the_last_actor_place(res, tmp_path):
+    text = ("Syrian forces shelled villages in Idlib province on Monday.\n\n"
+            "But Damascus and Moscow have kept up regular air raids on the region.\n\n"
+            "The area has also been rocked by weeks of protests against the local authorities.")
+    doc = analysed(res, tmp_path, text)
+    protests = [e for e in doc.events if e.type == "Protests"]
+    assert protests and protests[0].location.name == "Idlib" and protests[0].location.precision == "region"
+
+
+@pytest.mark.parametrize("text,scene", [
+    ("Jihadists killed 12 soldiers in an ambush in central Mali on Tuesday, far more than in Kidal last year, "
+     "the army said.", "Mali"),
+    ("Suspected al-Shabaab fighters raided a police station in Garissa on Monday; the attack was deadlier "
+     "than in Mandera or Wajir.", "Garissa"),
+    ("MOPTI, Mali - Jihadists killed 12 soldiers in an ambush on Tuesday, far more than in Kidal last year, "
+     "the army said.", "Mali"),
+])
+def test_places_of_a_comparison_are_yardsticks(res, tmp_path, text, scene):
+    doc = analysed(res, tmp_path, text)
+    assert doc.events and all(loc[0] == scene for loc in locations(doc))
+
+
+def test_an_unknown_name_before_a_noun_is_a_modifier(res, tmp_path):
+    doc = analysed(res, tmp_path, "Fighting in Sudan goes on. The RSF has encircled the city of El Fasher since "
+                                  "early May, and its fighters have been battling the army and allied Darfuri "
+                                  "armed groups on its eastern and northern edges.")
+    assert locations(doc) and all(loc[0] == "El Fasher" for loc in locations(doc))
+
+
+def test_places_in_a_participle_aside_are_not_the_scene(res, tmp_path):
+    # the aside tells why fighters move; the takeover happened in the story's country
+    text = ("MOGADISHU, Somalia - Al-Shabaab has seized territory in the south of the country and "
+            "recruits, hardened by years of fighting in Kenya and Ethiopia, are joining its ranks.")
+    doc = analysed(res, tmp_path, text)
+    seized = [e for e in doc.events if e.trigger == "seized"]
+    assert len(seized) == 1 and seized[0].location.iso == "SO"

@@ -243,3 +243,65 @@ def test_territory_target_reads_passives_and_nouns(res):
     capture = next(t for t in noun if t.lower_ == "capture")
     assert detect.territory_target(driven, (driven,)).text == "Kismayo"
     assert detect.territory_target(capture, (capture,)).text == "airport"
+
+
+# ---------------------------------------------------------------- detection, round 2
+# Texts written for these tests (Yemen, DR Congo, Syria, Mali, Somalia, Sahel); expected
+# codings follow the README: one weapon launched at a target is a strike, a killing whose
+# manner is told ("found beheaded") is an attack with its dead, a movement with nowhere to
+# go is no deployment, a progressive "are beginning to" tells a trend.
+
+def events_of(pipe, res, text):
+    return [(e.type, e.sub_type, e.fatalities) for e in analyse(pipe, res, text).events]
+
+
+def test_one_drone_launched_at_positions_is_a_drone_strike(pipe, res):
+    subs = sub_types(pipe, res, "In Hajjah, the Houthis launched an explosives-laden drone at army "
+                                "positions on Sunday, wounding two soldiers.")
+    assert "Air/drone strike" in subs and CHANGE not in subs
+
+
+def test_one_rocket_fired_into_a_market_is_a_shelling_with_its_toll(pipe, res):
+    found = events_of(pipe, res, "Rebels launched a rocket into the market in Goma on Friday, killing four traders.")
+    assert ("Explosions/Remote violence", "Shelling/artillery/missile attack", 4) in found
+    assert all(sub != CHANGE for _, sub, _ in found)
+
+
+def test_bodies_found_beheaded_are_an_attack_with_their_dead(pipe, res):
+    found = events_of(pipe, res, "The bodies of four aid workers were found beheaded near Palmyra on Tuesday.")
+    assert found == [("Violence against civilians", "Attack", 4)]
+
+
+def test_bodies_found_in_a_river_tell_no_manner(pipe, res):
+    assert events_of(pipe, res, "The bodies of two fishermen were found in the river near Mopti.") == []
+
+
+def test_police_moving_in_on_a_protest_is_no_deployment(pipe, res):
+    subs = sub_types(pipe, res, "The protesters blocked the road for hours before police moved in.")
+    assert CHANGE not in subs
+
+
+def test_troops_moving_into_a_town_is_a_deployment(pipe, res):
+    assert CHANGE in sub_types(pipe, res, "Federal troops moved into Sake on Tuesday after the rebels withdrew.")
+
+
+def test_began_shelling_in_the_past_is_still_an_event(pipe, res):
+    assert "Shelling/artillery/missile attack" in sub_types(
+        pipe, res, "Rebels began shelling the town of Kidal on Monday.")
+
+
+def test_camps_run_by_a_coordinated_verb_are_a_base(pipe, res):
+    assert BASE in sub_types(pipe, res, "Officials say the Shabaab faction counts 600 fighters and "
+                                        "operates several camps near Jilib.")
+
+
+def test_territory_carved_out_and_fighters_flocking_are_two_events(pipe, res):
+    subs = sub_types(pipe, res, "Amid the turmoil, a JNIM affiliate has carved out territory in the centre "
+                                "of the country and recruits, worn down by drone strikes in Mali, are "
+                                "flocking to the new front.")
+    assert OVERTAKE in subs and CHANGE in subs
+
+
+def test_new_recruits_are_people_not_recruitment(pipe, res):
+    subs = sub_types(pipe, res, "New recruits of the militia were seen in the market of Kismayo.")
+    assert CHANGE not in subs

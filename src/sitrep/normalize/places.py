@@ -837,8 +837,17 @@ def _modifies_noun(doc: Document, p: Place) -> bool:
                                                                "had", "have", "will", "would", "on", "for"}
 
 
+# common nouns a place name may stand in apposition to: "the Afghan capital Kabul"
+_APPOS_PLACE_NOUNS = {"capital", "city", "town", "village", "port", "hub", "stronghold", "province", "region",
+                      "state", "district", "governorate", "oblast"}
+
+
 def _scene_score_parsed(span) -> float:
     root = span.root
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.lower_ in _APPOS_PLACE_NOUNS \
+            and root.head.dep_ != "appos":
+        # the name stands for the noun it renames, which carries the role in the clause
+        return _scene_score_parsed(root.doc[root.head.i:root.head.i + 1]) + 0.2
     for anc in [root, *root.ancestors]:
         # inside an appositive that describes another place ("Aden, the seat of Yemen's
         # parliament"); one that locates a building ("the Sahafi, a hotel in Mogadishu") stays

@@ -42,6 +42,12 @@ def subject_of(head):
                 objs = [g for g in ch.children if g.dep_ == "pobj"]   # "an attack by ISWAP"
                 if objs:
                     return objs[0]
+    by = _by_of_modified_noun(head)
+    if by is not None:
+        return by
+    killer = _verb_of_means(head)
+    if killer is not None:
+        return next((c for c in killer.children if c.dep_ == "nsubj"), None)
     if head.pos_ == "VERB" or _under_light_verb(head, verb):
         for ch in verb.children:
             if ch.dep_ in ("nsubj",):
@@ -171,6 +177,50 @@ def _between(head):
     return None
 
 
+def _noun_modified(head):
+    """The noun a trigger word modifies or is listed with ('shelling' in 'sniper and shelling
+    attacks'), else None."""
+    t = head
+    for _ in range(4):
+        if t.dep_ == "conj" and t.head.pos_ in ("NOUN", "PROPN", "ADJ"):
+            t = t.head
+        elif t.dep_ in ("compound", "amod", "nmod") and t.head.pos_ in ("NOUN", "PROPN"):
+            return t.head
+        else:
+            return None
+    return None
+
+
+def _by_of_modified_noun(head):
+    """'mortar and drone attacks by the Houthis': the 'by' phrase of the noun modified."""
+    noun = _noun_modified(head)
+    if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    for ch in noun.children:
+        if ch.dep_ == "prep" and ch.lower_ == "by":
+            return next((g for g in ch.children if g.dep_ == "pobj"), None)
+    return None
+
+
+# Verbs that tell what a strike or clash did to people: "killed 14 fighters in an air strike".
+MEANS_VERBS = frozenset({"kill", "neutralise", "neutralize", "eliminate", "wound", "injure", "destroy",
+                         "hit", "target", "strike", "pound", "bomb"})
+
+
+def _verb_of_means(head):
+    """'X killed Y in an air strike': the verb whose means the noun trigger is, else None."""
+    if head.pos_ not in ("NOUN", "PROPN") or head.dep_ != "pobj" or head.head.lower_ not in ("in", "with", "by", "during"):
+        return None
+    verb = head.head.head
+    if verb.dep_ == "dobj" and verb.pos_ in ("NOUN", "PROPN"):
+        verb = verb.head     # the parser often hangs "in an air strike" on the object
+    if verb.pos_ != "VERB" or lemma(verb) not in MEANS_VERBS or lemma(head) in CLASH_WORDS:
+        return None
+    if not any(c.dep_ == "nsubj" for c in verb.children):
+        return None
+    return verb
+
+
 def _listed_under(head):
     """The noun a trigger is listed under ('attacks, including a bombing'), else None."""
     if head.dep_ == "pobj" and head.head.lower_ in ("including", "like", "as") and head.head.head.i != head.head.i:
@@ -187,8 +237,11 @@ def _under_light_verb(head, verb) -> bool:
         return True
     if head.dep_ == "prep" and head.head.i == verb.i:
         return True          # "(the militants) are in control of ...": a phrase of the verb
-    if head.dep_ == "dobj" and head.head.i == verb.i:
-        return lemma(verb) in LIGHT_VERBS_DEFAULT
+    obj = head
+    while obj.dep_ == "conj" and obj.head.i != obj.i and obj.head.pos_ in ("NOUN", "PROPN"):
+        obj = obj.head      # "launched drones and missiles": the listed noun is an object too
+    if obj.dep_ == "dobj" and obj.head.i == verb.i:
+        return lemma(verb) in LIGHT_VERBS_DEFAULT or lemma(verb) in AIMING_VERBS
     if head.dep_ == "pobj" and head.head.head.i == verb.i and lemma(verb) in ("responsible", "behind", "be"):
         return True
     return False
@@ -208,6 +261,15 @@ def object_of(head):
         fallen = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if fallen is not None:
             return fallen
+    means = _verb_of_means(head)
+    if means is not None:
+        # "killed 14 fighters in an air strike": the fighters were the side struck
+        hit = next((c for c in means.children if c.dep_ == "dobj"), None)
+        if hit is not None:
+            return hit
+    aimed = _aimed_at(head, verb)
+    if aimed is not None:
+        return aimed
     if lemma(head) in CLASH_WORDS:
         # "clashed with X", "clashes with X": the other side
         for t in (head, verb) if head.pos_ != "VERB" else (head,):
@@ -240,6 +302,22 @@ def object_of(head):
                 objs = [g for g in ch.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
                 if objs:
                     return objs[0]
+    return None
+
+
+# Verbs of sending fire at someone: "fired rockets at Israel", "launched drones at Kyiv".
+AIMING_VERBS = frozenset({"fire", "launch", "shoot", "lob", "hurl", "throw", "rain", "direct", "aim"})
+
+
+def _aimed_at(head, verb):
+    """'launched drones and missiles at Ukraine': the side aimed at, else None."""
+    if lemma(verb) not in AIMING_VERBS:
+        return None
+    for ch in [*head.children, *verb.children]:   # "at" hangs on the missile or on the verb
+        if ch.dep_ == "prep" and ch.lower_ == "at":
+            objs = [g for g in ch.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
+            if objs:
+                return objs[0]
     return None
 
 
@@ -344,28 +422,68 @@ def clean_text(text: str) -> str:
 
 
 def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = None) -> str | None:
+    """Canonical actor name for an argument token (see :func:`_actor_name`), given as the
+    name of the document's entity that has it as a name or alias, so the actor can be
+    matched through that entity."""
+    name = _actor_name(tok, doc, helpers, rules=rules)
+    return entity_named(name, doc) or name if name else name
+
+
+def entity_named(text: str, doc: Document) -> str | None:
+    """The name of the document's entity whose name or an alias is ``text`` (case and
+    leading article aside), else None."""
+    key = _name_key(text)
+    if not key:
+        return None
+    for e in doc.entities:
+        if e.type in ACTOR_LABELS and any(_name_key(a) == key for a in [e.name, *e.aliases]):
+            return e.name
+    return None
+
+
+def _name_key(text: str) -> str:
+    words = re.sub(r"['’]s\b", "", text or "").casefold().split()
+    while words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = None) -> str | None:
     """Canonical actor name for an argument token: entity name, else short phrase text.
 
     Pronouns and definite generic nouns ("the group", "the militants") are resolved to the
     nearest armed actor (or person, for he/she) named shortly before: news prose names an
     actor once and then refers back to it.
     """
-    if tok is None or not_an_actor(tok):
+    if tok is None:
+        return None
+    if rules is not None and in_lex(tok, rules.lex["quantity"]) and of_object(tok) is not None:
+        # "dozens of terrorists" (a count the parser tags as a number): the people counted
+        return actor_name(of_object(tok), doc, helpers, rules=rules)
+    if not_an_actor(tok):
         return None
     if tok.pos_ == "PRON":
+        speaker = reporting_subject(tok)
+        if speaker is not None:
+            # "the army said it had killed ...": the one reporting is the one who acted
+            return actor_name(speaker, doc, helpers, rules=rules)
         return refer_back(tok, doc, helpers, person=tok.lower_ in ("he", "she", "him", "her"))
     if is_generic(tok, doc, rules):
-        return refer_back(tok, doc, helpers) or phrase_text(tok)
+        # "the group", "the militants": armed-group words refer back to an armed group,
+        # never to the ministry or police quoted in between
+        return refer_back(tok, doc, helpers, labels=("ARMED_GROUP",)) or phrase_text(tok)
     force = force_actor(tok, doc, helpers)
     if force is not None:
         return force
+    if mention_at(tok, doc) is None and (lemma(tok) in AERIAL_NOUNS or lemma(tok) in WEAPON_NOUNS):
+        return None      # "a fighter jet" with no owner names a weapon, not a side
     if rules is not None and mention_at(tok, doc) is None:
         owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"
                       and c.lower_ in ("its", "their")), None)
         if owner is not None and in_lex(tok, rules.lex["armed"]):
             # "its fighters", "their troops": the group named before, else the state force
             # of the country where the sentence is set ("the ministry said its forces ...")
-            return refer_back(owner, doc, helpers) or _force_of_setting(tok, doc, helpers) \
+            return _force_of_referent(owner, tok, doc, helpers) or _force_of_setting(tok, doc, helpers) \
                 or phrase_text(tok)
         force = _force_modifier(tok, doc, rules)
         if force is not None:
@@ -381,8 +499,9 @@ def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = No
                 if name:
                     return name
     if rules is not None and in_lex(tok, rules.lex["unit"]) and not mention_at(tok, doc):
-        # "the Kandahar wing of the movement": the unit is named by its whole phrase
-        return unit_phrase(tok)
+        # "the Kandahar wing of the movement": the unit is named by its whole phrase, or by
+        # the branch entity named in it ("Islamic State's Khorasan branch")
+        return _branch_entity(tok, doc) or unit_phrase(tok)
     span_tokens = list(tok.subtree) if tok.pos_ == "PROPN" else [tok] + [c for c in tok.lefts]
     for places in (False, True):
         # an armed group, agency or person in the phrase names the actor better than a
@@ -528,7 +647,9 @@ def force_actor(tok, doc: Document, helpers: Helpers) -> str | None:
         return None     # a missile or jet with no owner is not the force of the place it hit
     isos = {p.iso for p in sentence_places(doc, tok.sent) if p.iso}
     named = state_force(isos.pop(), doc, gaz, aerial=aerial, named_only=True) if len(isos) == 1 else None
-    return named or sole_force(doc, aerial=aerial)
+    # "government air defences" with no air force named: the one state force there is
+    ground_defence = lemma(tok) in ("defence", "defense")
+    return named or sole_force(doc, aerial=aerial) or (sole_force(doc) if ground_defence else None)
 
 
 def sole_force(doc: Document, *, aerial: bool = False) -> str | None:
@@ -609,16 +730,71 @@ def is_generic(tok, doc: Document, rules: Rules | None) -> bool:
                for c in tok.children)
 
 
-def refer_back(tok, doc: Document, helpers: Helpers, *, person: bool = False,
-               reach: int = 600) -> str | None:
-    """The nearest actor named before ``tok`` within ``reach`` characters (or None)."""
-    labels = ("PERSON",) if person else ("ARMED_GROUP", "GOV_BODY")
+# Verbs by which a side reports what it did: "the army said it killed ...".
+REPORTING_VERBS = frozenset({"say", "announce", "report", "claim", "confirm", "state", "add", "tell",
+                             "acknowledge", "admit", "insist", "declare"})
+
+
+def reporting_subject(pron):
+    """'X said it had carried out a strike': X, for a pronoun subject of a reported clause."""
+    if pron.lower_ not in ("it", "they", "we") or pron.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    verb = pron.head
+    if verb.dep_ not in ("ccomp", "conj") or verb.head.pos_ not in ("VERB", "AUX") \
+            or lemma(verb.head) not in REPORTING_VERBS:
+        return None
+    speaker = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if speaker is None or speaker.pos_ == "PRON" or speaker.ent_type_ == "PERSON":
+        return None
+    return speaker
+
+
+def _force_of_referent(owner, tok, doc: Document, helpers: Helpers) -> str | None:
+    """'its forces' after 'the defence ministry said': the country's armed force named in the
+    document when the one referred back to is a ministry or staff, else the one referred to."""
+    m = _referent(owner, doc, labels=("ARMED_GROUP", "GOV_BODY"))
+    if m is None:
+        return None
+    ent = next((e for e in doc.entities if e.id == m.entity), None)
+    gaz = helpers.gazetteer
+    if ent is not None and ent.type == "GOV_BODY" and gaz is not None and lemma(tok) in FORCE_NOUNS \
+            and not any(FORCE_NAME.search(a) and not re.search(r"\bstaff\b", a, re.I)
+                        for a in [ent.name, *ent.aliases]):
+        for iso in {gaz.country_of(w) for w in re.findall(r"[A-Z][\w'-]+", " ".join([ent.name, *ent.aliases]))} - {None}:
+            force = state_force(iso, doc, gaz, named_only=True)
+            if force is not None and force != ent.name:
+                return force
+    return doc.entity_name(m.entity)
+
+
+def _referent(tok, doc: Document, *, labels, reach: int = 600):
     before = [m for m in doc.mentions if m.label in labels and m.end <= tok.idx
               and tok.idx - m.end <= reach and m.entity]
-    if not before:
-        return None
-    m = max(before, key=lambda m: m.start)
-    return doc.entity_name(m.entity)
+    return max(before, key=lambda m: m.start) if before else None
+
+
+def refer_back(tok, doc: Document, helpers: Helpers, *, person: bool = False,
+               reach: int = 600, labels: tuple[str, ...] | None = None) -> str | None:
+    """The nearest actor named before ``tok`` within ``reach`` characters (or None)."""
+    labels = labels or (("PERSON",) if person else ("ARMED_GROUP", "GOV_BODY"))
+    m = _referent(tok, doc, labels=labels, reach=reach)
+    return doc.entity_name(m.entity) if m is not None else None
+
+
+# Words that make an entity name a branch of a larger group ("... Province", "... Wing").
+BRANCH_NAME = re.compile(r"\b(province|wing|branch|chapter|division|affiliate)\b", re.I)
+
+
+def _branch_entity(tok, doc: Document) -> str | None:
+    """A branch entity named inside a unit phrase, else None."""
+    left = min([tok.i] + [c.left_edge.i for c in tok.lefts])
+    start, end = tok.doc[left].idx, tok.idx
+    for m in doc.mentions:
+        if start <= m.start and m.end <= end and m.label == "ARMED_GROUP" and m.entity:
+            name = doc.entity_name(m.entity)
+            if name and BRANCH_NAME.search(name):
+                return name
+    return None
 
 
 def unit_phrase(tok) -> str:
@@ -663,9 +839,14 @@ def nominal_actor(c: Candidate, doc: Document, rules: Rules):
             return ch    # "Russian artillery shelled", "Turkish drone strikes": the state's force
     if repelled(c.head):
         return None      # "X repelled an attack": X defended
-    root = c.sent.root
-    if c.head.pos_ in ("NOUN", "PROPN") and any(a.i == root.i for a in c.head.ancestors):
-        for ch in root.children:
+    if c.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    # the nearest governing verb with an armed subject: "the militants posted images of the
+    # beheading, the police said" is the militants', not the police's
+    for a in ancestors_in_sentence(c.head):
+        if a.pos_ not in ("VERB", "AUX"):
+            continue
+        for ch in a.children:
             if ch.dep_ == "nsubj" and ch.pos_ != "PRON" and token_class(ch, doc, rules) == "armed":
                 return ch
     return None

@@ -11,7 +11,8 @@ from .syntax import (
     match_triggers, near_words, of_object, phrase_head, sentence_places, trim_end)
 from .filters import (
     conflict_context, figurative_explosion, in_comparison, is_anaphoric, is_evaluation,
-    is_habitual_description, is_irrealis, is_negated, is_question, is_sports)
+    is_habitual_description, is_irrealis, is_negated, is_past_biography, is_question, is_sports,
+    is_trend)
 from .arguments import (
     actor_name, civilian_label, is_generic, is_person, is_place, is_state, is_weapon,
     mention_at, nominal_actor, object_of, owned_force, subject_of, token_class, victims)
@@ -34,6 +35,8 @@ def sentence_candidates(doc: Document, sent, *, rules: Rules) -> list[Candidate]
         if is_anaphoric(head, trig) or is_question(head) or is_habitual_description(head):
             continue
         if is_evaluation(head) or figurative_explosion(head, trig, rules):
+            continue
+        if is_past_biography(head, rules) or is_trend(head, rules):
             continue
         cand = classify(doc, trig, head, span, sent, rules=rules)
         if cand is not None:
@@ -60,7 +63,7 @@ def projectile_launches(sent, cands: list[Candidate], *, rules: Rules) -> list[C
                 "shelling" if lemma(item) in ("missile", "rocket", "shell", "mortar") else None
             if fam is not None:
                 kinds.setdefault(fam, item)
-        if len(kinds) < 2:
+        if not kinds or (len(kinds) == 1 and not _launch_aimed(verb, rules)):
             continue
         inside = {t.i for t in obj.subtree}
         cands = [c for c in cands if c.head.i not in inside and c.head.i != verb.i]
@@ -69,6 +72,19 @@ def projectile_launches(sent, cands: list[Candidate], *, rules: Rules) -> list[C
             cands.append(Candidate(trigger=trig, head=item, tokens=(item,), sent=sent, type=trig.type,
                                    sub_type=trig.sub_type, priority=trig.priority, weapon_kind=True))
     return cands
+
+
+def _launch_aimed(verb, rules: Rules) -> bool:
+    """One weapon launched is a strike when it has a target or a toll ('launched a drone at
+    army positions, wounding two'); 'launched a surveillance drone' is not."""
+    # "at army positions", "on Kyiv"; not "on Thursday"
+    if any(c.dep_ == "prep" and c.lower_ in rules.lex["launch_targets"]
+           and any(g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME") for g in c.children)
+           for c in verb.children):
+        return True
+    return any(c.dep_ in ("advcl", "conj") and (lemma(c) in rules.lex["kill_words"]
+                                               or lemma(c) in rules.lex["injure_words"])
+               for c in verb.children)
 
 
 def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) -> Candidate | None:
@@ -99,6 +115,13 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
         if subj is not None and not is_state(subj, doc, rules) and token_class(subj, doc, rules) == "armed":
             type_, sub = "Violence against civilians", "Abduction/forced disappearance"
     if trig.group_subject:
+        if head.pos_ == "NOUN" and head.tag_ == "NNS" and lemma(head) in rules.lex["trigger_people_nouns"]:
+            return None     # "recruits" are people; "recruitment" is the activity
+        if lemma(head) in rules.lex["movement_verbs"] and not _has_destination(head, rules):
+            return None     # "before police moved in": no force goes anywhere new
+        if head.pos_ == "VERB" and lemma(head) in ("launch", "fire") and obj is not None \
+                and is_weapon(obj, rules):
+            return None     # "launched a drone": a strike (projectile_launches), not a new activity
         if _unit_of_other(obj, doc, rules):
             obj = None      # "the ruling party formed a youth wing": a wing is no force by itself
         elif not (_armed_arg(subj, doc, rules) or _armed_arg(obj, doc, rules) or _group_word(head, doc, rules)):
@@ -111,6 +134,11 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
         victim = obj
         if lemma(head) in ("die",):
             victim = subj
+        if head.dep_ in ("xcomp", "oprd", "acomp"):
+            # "were found beheaded", "found the men executed": the victim hangs off the governor
+            victim = next((c for c in head.head.children if c.dep_ in ("nsubjpass", "dobj")), victim)
+        if victim is not None and lemma(victim) in rules.lex["body_nouns"]:
+            victim = of_object(victim) or victim   # "the bodies of four aid workers were found beheaded"
         if trig.family in ("kill", "execution") and victim is not None and not is_person(victim, doc, rules):
             return None
         if lemma(head) == "shoot" and victim is None:
@@ -187,6 +215,14 @@ def _weapon_used(head) -> bool:
     if lemma(head) in ("shelling", "bombardment", "barrage"):
         return True
     return any(lemma(c) in ("attack", "strike", "fire", "barrage", "salvo") for c in head.children)
+
+
+def _has_destination(head, rules: Rules) -> bool:
+    """'moved troops', 'moved into the town', 'moved to Goma': somewhere to go or something moved."""
+    if any(c.dep_ == "dobj" for c in head.children):
+        return True
+    return any(c.dep_ in ("prep", "prt", "advmod") and c.lower_ in rules.lex["destination_preps"]
+               and any(g.dep_ == "pobj" for g in c.children) for c in head.children)
 
 
 def _armed_arg(tok, doc: Document, rules: Rules) -> bool:
@@ -299,6 +335,8 @@ def _in_aside(tok) -> bool:
     for _ in range(12):
         if t.dep_ == "acl" and t.tag_ == "VBN":
             return True
+        if t.dep_ == "advcl" and t.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass", "mark") for c in t.children):
+            return True       # "..., worn down by drone strikes, ...": a bare participle aside
         if t.head.i == t.i or t.pos_ == "VERB":
             return False      # reached the clause's own verb: not an aside
         t = t.head
@@ -404,6 +442,8 @@ def self_evident(doc: Document, trig: Trigger, head, span, *, rules: Rules) -> b
     """Trigger phrases that are conflict news by themselves, without an armed word nearby:
     a town captured or overrun, a ceasefire or peace deal signed, a parliament relocating,
     anything done by peacekeepers or reinforcements."""
+    if trig.family == "execution" and lemma(head) in rules.lex["manner_killings"]:
+        return True         # "found beheaded": the manner says violence by itself
     if trig.type == "Strategic developments" and any(
             in_lex(t, rules.lex["force_nouns"]) for t in head.sent if t.i not in {s.i for s in span}):
         return True

@@ -43,6 +43,8 @@ def not_an_occurrence(head, rules: Rules) -> bool:
         if t.head.i == t.i:
             break
         t = t.head
+    if _under_breach_count(head, rules):
+        return True
     if head.dep_ in ("nsubj", "nsubjpass") and lemma(head.head) in rules.lex["state_verbs"]:
         verb = head.head
         return any(w.tag_ in ("JJR", "RBR") or lemma(w) in rules.lex["level_words"]
@@ -201,3 +203,33 @@ def cumulative_toll(tok, rules: Rules) -> bool:
 def _long_ago(tok, rules: Rules) -> bool:
     """A year, or an onset word: the span since it is a war's, not one day's."""
     return (tok.shape_ == "dddd" and tok.text[:2] in ("19", "20")) or lemma(tok) in rules.lex["onset_words"]
+
+
+def _under_breach_count(head, rules: Rules) -> bool:
+    """'committed 120 violations of the truce, using artillery and drones': the weapons
+    are the means of a count of breaches, not one strike."""
+    for t in [head] + ancestors_in_sentence(head)[:4]:
+        if any(c.dep_ == "dobj" and lemma(c) in rules.lex["breach_nouns"] for c in t.children):
+            return True
+    return False
+
+
+def is_past_biography(head, rules: Rules) -> bool:
+    """'including 300 who previously fought in Syria': a relative clause on people telling
+    their past, with no target of its own, describes them; it codes no event."""
+    verb = clause_verb(head)
+    if verb.dep_ not in ("relcl", "acl"):
+        return False
+    if not any(c.dep_ == "advmod" and c.lower_ in rules.lex["past_biography"] for c in verb.children):
+        return False
+    return not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children)
+
+
+def is_trend(head, rules: Rules) -> bool:
+    """'are beginning to strike back', 'is starting to shell': a trend told in the present
+    progressive, not one occurrence ('began shelling the town on Monday' is one)."""
+    verb = clause_verb(head)
+    gov = verb.head if verb.dep_ == "xcomp" else None
+    if gov is None or lemma(gov) not in rules.lex["inchoative_verbs"] or gov.tag_ != "VBG":
+        return False
+    return any(c.dep_ == "aux" and c.lower_ in ("is", "are", "'re", "'s", "am") for c in gov.children)

@@ -3,6 +3,7 @@ coordinated list, and the date window from the text or the publication."""
 from __future__ import annotations
 
 from collections import Counter
+import re
 from dataclasses import replace
 from ...model import DateWindow, Document, Event, Location, Span
 from .rules import Helpers, LOCATIVE_PREPS, PLACE_NOUNS
@@ -46,6 +47,12 @@ def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
         loc = demonym_location(c, gazetteer=helpers.gazetteer)
         if loc is not None:
             return loc
+        if follows_up(c):
+            # "the gunmen later set fire to ...": the scene of the incident just told
+            focus = focus_place(doc)
+            prev = earlier_scene(doc, c.sent.start_char, iso=focus.iso if focus else None, within=FOLLOW_UP_CHARS)
+            if prev is not None:
+                return place_location(prev)
     # the trigger's own clause first: a sentence may tell of several places and events
     for start, end in (clause_span(c.head), (c.spans[0].start, c.spans[0].end)):
         loc = helpers.location_for(doc, start, end, skip=skip)
@@ -54,7 +61,9 @@ def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
     if own:
         head = c.head.idx
         return place_location(min(own, key=lambda p: abs(p.start - head) + (0 if p.start > head else 5)))
-    return Location()
+    # every place of the story is someone's origin or a yardstick: the story's country still holds
+    focus = focus_place(doc)
+    return country_location(focus) if focus is not None else Location()
 
 
 # verbs whose subject is where things happen, not who acts ("Idlib saw heavy fighting")
@@ -85,8 +94,12 @@ def not_scenes(doc: Document, c: Candidate) -> frozenset[int]:
         span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        if place_role(span.root, c.head, precision=p.precision) != "scene":
+        if place_role(span.root, c.head, precision=p.precision) != "scene" or _unknown_modifier(span, p):
             out.add(p.start)
+    # a place inside a bracketed aside describes another one ("A (near the capital B)")
+    outside = [p for p in places if p.start not in out and not in_aside(doc.text, p.start, lo=c.sent.start_char)]
+    if outside:
+        out |= {p.start for p in places if in_aside(doc.text, p.start, lo=c.sent.start_char)}
     # a river or lake is no scene when a town of the sentence is
     towns = [p for p in places if p.start not in out and p.precision in ("city", "near")]
     if towns:
@@ -105,9 +118,16 @@ def place_role(tok, head, *, precision: str | None = None) -> str:
     for anc in [top, *top.ancestors]:
         if anc.i == head.i:
             break
+        if _comparison(anc):
+            return "elsewhere"    # "far fewer than in Syria and Iraq": a yardstick, not a scene
         # a relative or participial clause on the actor tells of another time or place
         if anc.dep_ in ("relcl", "acl") and head.i not in {t.i for t in anc.subtree} \
                 and (anc.head.dep_ in ("nsubj", "nsubjpass") or anc.head.i not in trigger_clause):
+            return "elsewhere"
+        # "..., worn down by air strikes in A and B, ...": a passive participle aside gives
+        # a cause told of another place, whatever the parser hangs it on
+        if anc.dep_ in ("advcl", "acl") and anc.tag_ == "VBN" and head.i not in {t.i for t in anc.subtree} \
+                and any(ch.dep_ == "agent" for ch in anc.children):
             return "elsewhere"
     verb = top.head
     if top.dep_ == "nsubj" and verb.lemma_.lower() not in SCENE_SUBJECT_VERBS and head.i != top.i:
@@ -121,12 +141,57 @@ def place_role(tok, head, *, precision: str | None = None) -> str:
             return "origin"      # "20 km from Menaka" is the town's vicinity (precision near)
         if word == "of" and prep.head.lower_ in TITLE_WORDS:
             return "title"
-    if top.dep_ in ("compound", "nmod", "amod") and precision in ("country", None) \
-            and top.head.lower_ not in PLACE_NOUNS:
+    if top.dep_ in ("compound", "nmod", "amod") and top.head.lower_ not in PLACE_NOUNS \
+            and (precision in ("country", None) or _adjective_form(top)):
         return "modifier"     # "US air power", "allied Darfuri groups"
     if top.dep_ == "pobj" and top.head.head.dep_ == "prep" and top.head.head.lower_ == "from":
         return "origin"       # "fired from across the river"
     return "scene"
+
+
+# words that open a comparison: the place after them is a yardstick ("as in Mali", "unlike Iraq")
+COMPARISON_WORDS = frozenset({"than", "like", "unlike"})
+
+
+def _unknown_modifier(span, p) -> bool:
+    """An unresolved name used before a noun ("allied Darfuri armed groups"): whose, not where."""
+    if p.precision is not None or span.end >= len(span.doc):
+        return False
+    doc, nxt = span.doc, span.doc[span.end]
+    after = doc[span.end + 1] if span.end + 1 < len(doc) else None
+    # "armed groups", "militias": a noun phrase goes on; "killed five" is the clause's verb
+    attributive = nxt.pos_ in ("NOUN", "ADJ") or (nxt.tag_ == "VBN" and after is not None and after.pos_ == "NOUN")
+    return nxt.text[:1].islower() and attributive and nxt.lower_ not in PLACE_NOUNS
+
+
+def _comparison(tok) -> bool:
+    word = tok.lower_
+    if word in COMPARISON_WORDS and tok.dep_ in ("prep", "mark", "cc", "advmod"):
+        return True
+    if word == "as" and tok.dep_ in ("prep", "mark", "advmod") \
+            and any(ch.dep_ in ("prep", "pobj") for ch in tok.children):
+        return True       # "as in these two countries"; not "as the town fell"
+    if word in ("compared", "similar", "comparable") and any(ch.lower_ in ("to", "with") for ch in tok.children):
+        return True
+    return False
+
+
+def _adjective_form(tok) -> bool:
+    """"Darfuri", "Sahelian": a place word written as an adjective, not the place's name."""
+    return tok.ent_type_ == "NORP" or (tok.pos_ == "ADJ" and tok.dep_ == "amod")
+
+
+def in_aside(text: str, pos: int, *, lo: int = 0) -> bool:
+    """``pos`` sits inside an open bracket: "(where the group ...)", "(near the capital ...)"."""
+    depth = 0
+    for ch in reversed(text[lo:pos]):
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
 
 
 def destination_town(doc: Document, c: Candidate, loc: Location, *, skip) -> Location:
@@ -158,7 +223,9 @@ def paragraph_town(doc: Document, c: Candidate, *, iso: str, skip) -> Location |
 
 # "the city", "the capital": a town told before; "the region", "the area": a region told before
 TOWN_ANAPHORS = frozenset({"city", "town", "capital", "village"})
-REGION_ANAPHORS = frozenset({"region", "area", "province", "district", "state", "governorate"})
+REGION_ANAPHORS = frozenset({"region", "province", "district", "state", "governorate"})
+# "cordoned off the area", "at the scene": where the event just told happened, town or region
+AREA_ANAPHORS = frozenset({"area", "scene", "site", "vicinity", "spot", "neighbourhood", "neighborhood"})
 DIRECTIONS = {"north": "north", "south": "south", "east": "east", "west": "west",
               "northeast": "northeast", "northwest": "northwest", "southeast": "southeast",
               "southwest": "southwest", "north-east": "northeast", "north-west": "northwest",
@@ -170,7 +237,10 @@ def implied_scene(doc: Document, c: Candidate) -> Location | None:
     """A place the sentence names only by a definite noun ("shelled the city", "in the north
     of the country"), resolved against the places told before and the focus country."""
     focus = focus_place(doc)
-    for tok in clause_tokens(c):
+    own = clause_tokens(c)
+    # "cordoned off the area and arrested ...": the area of a coordinated verb is ours too
+    extra = [t for t in c.sent if t.lower_ in AREA_ANAPHORS and t not in own]
+    for tok in own + extra:
         word = tok.lower_
         if not _definite(tok) or any(ch.dep_ == "prep" and ch.lower_ == "of" and not _of_country(ch)
                                      for ch in tok.children):
@@ -179,6 +249,12 @@ def implied_scene(doc: Document, c: Candidate) -> Location | None:
             prev = earlier_place(doc, c.sent.start_char, ("city", "near"), iso=focus.iso if focus else None)
             if prev is not None:
                 return place_location(prev)
+        elif word in AREA_ANAPHORS:
+            prev = earlier_scene(doc, c.sent.start_char, iso=focus.iso if focus else None)
+            if prev is not None:
+                return place_location(prev)
+            if focus is not None:
+                return country_location(focus)
         elif word in REGION_ANAPHORS:
             prev = earlier_place(doc, c.sent.start_char, ("region",), iso=focus.iso if focus else None)
             if prev is not None:
@@ -229,6 +305,49 @@ def earlier_place(doc: Document, before: int, precisions: tuple[str, ...], *, is
              and (iso is None or p.iso == iso) and not _in_actor_name(doc, p) and p.text[:1].isupper()
              and (within is None or before - p.start <= within)]
     return found[-1] if found else None
+
+
+# how far back a follow-up sentence may look for its incident's place (about three paragraphs)
+FOLLOW_UP_CHARS = 900
+# words that tie a sentence to the incident told just before it
+FOLLOW_UP_ADVERBS = frozenset({"later", "afterwards", "afterward", "subsequently", "thereafter"})
+# nouns of the incident itself, not of the group behind it ("the militants" may be anywhere)
+FOLLOW_UP_NOUNS = frozenset({"attack", "attacker", "attackers", "assailant", "assailants", "gunmen", "gunman",
+                             "bomber", "blast", "explosion", "bombing", "vehicle", "raid", "raiders", "ambush"})
+
+
+def follows_up(c: Candidate) -> bool:
+    """The clause refers back to an incident just told ("later", "the attackers", "detonated it")."""
+    for tok in c.sent:      # the sentence names no place at all, so any of its clauses may tie it back
+        if tok.lower_ in FOLLOW_UP_ADVERBS and tok.dep_ == "advmod":
+            return True
+        if tok.lower_ in FOLLOW_UP_NOUNS and _definite(tok):
+            return True
+        if tok.lower_ in ("it", "them") and tok.dep_ == "dobj" and tok.head.pos_ == "VERB":
+            return True
+    return False
+
+
+def earlier_scene(doc: Document, before: int, *, iso: str | None, within: int | None = None):
+    """The last town or region told before ``before`` as a scene ("in X", "stormed X"), not as
+    an actor ("Damascus and Moscow shelled ...") or a modifier."""
+    sdoc = doc.spacy
+    if sdoc is None:
+        return None
+    for p in reversed([p for p in doc.places if p.end <= before and p.precision in ("city", "near", "region")
+                       and (iso is None or p.iso == iso) and not _in_actor_name(doc, p)
+                       and (within is None or before - p.start <= within)]):
+        span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is None or not len(span) or in_aside(doc.text, p.start):
+            continue
+        root = span.root
+        while root.dep_ in ("conj", "appos", "compound") and root.head.i != root.i:
+            root = root.head
+        if (root.dep_ == "pobj" and root.head.lower_ not in ("from", "by")) or root.dep_ in ("dobj", "nsubjpass"):
+            # "in Gusau, Zamfara state": the town, not the state that locates it
+            towns = [q for q in doc.places if p.start - 80 <= q.start < p.start and _contains(p, q)]
+            return towns[-1] if towns else p
+    return None
 
 
 def demonym_location(c: Candidate, *, gazetteer) -> Location | None:
@@ -293,25 +412,57 @@ def split_places(doc: Document, c: Candidate) -> list:
         if p.start in skip:
             continue
         span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
-        if span is None or span.root.i not in scope:
+        if span is None:
+            continue
+        # an aside may make the parser hang the list's tail on its own clause
+        chained = bool(found) and listed_after(doc.text, found[-1][1].end, p.start)
+        if span.root.i not in scope and not chained:
             continue
         found.append((span.root, p))
     if len(found) < 2:
         return []
     # keep the largest group of places joined by conj (including appositions of lists)
     groups: list[list] = []
-    for tok, p in found:
+    found.sort(key=lambda tp: tp[1].start)
+    for k, (tok, p) in enumerate(found):
         conj_ids = {t.i for t in tok.conjuncts} | {tok.i}
+        prev = found[k - 1][1] if k else None
+        # "A, B (where ...), C and D": an aside breaks the parse's chain, not the list
+        listed = prev is not None and listed_after(doc.text, prev.end, p.start)
         for g in groups:
-            if any(t.i in conj_ids for t, _ in g):
+            if any(t.i in conj_ids for t, _ in g) or (listed and any(q is prev for _, q in g)):
                 g.append((tok, p))
                 break
         else:
             groups.append([(tok, p)])
-    best = max(groups, key=len)
+    best = [(t, p) for t, p in max(groups, key=len)
+            if not any(q is not p and _contains(p, q) for _, q in max(groups, key=len))]
     if len(best) < 2 or not any(_locative(t) for t, _ in best):
         return []
     return [p for _, p in sorted(best, key=lambda tp: tp[1].start)]
+
+
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|as well as\s+)(?:the\s+(?:town|city|village)\s+of\s+)?$")
+
+
+def _contains(outer, inner) -> bool:
+    """"Kandahar, Afghanistan", "Marib, Marib governorate": the second names where the first is."""
+    if outer.iso is None or outer.iso != inner.iso or outer.start == inner.start:
+        return False
+    if outer.precision == "country":
+        return inner.precision != "country"
+    return outer.precision == "region" and inner.precision in ("city", "near") \
+        and outer.admin1 is not None and outer.admin1 == inner.admin1
+
+
+def listed_after(text: str, end: int, start: int) -> bool:
+    """Only a list separator lies between two places, once bracketed asides are dropped."""
+    gap = text[end:start]
+    if len(gap) > 300:
+        return False
+    for _ in range(3):        # nested asides
+        gap = re.sub(r"\([^()]*\)", " ", gap)
+    return "(" not in gap and ")" not in gap and _LIST_GAP.match(gap) is not None
 
 
 def _locative(tok) -> bool:
@@ -321,4 +472,7 @@ def _locative(tok) -> bool:
         if tok.dep_ not in ("conj", "nmod", "compound", "appos") or tok.head.i == tok.i:
             break
         tok = tok.head
+    prep = tok.head
+    if tok.dep_ == "pobj" and prep.lower_ == "of" and prep.head.lemma_.lower() in PLACE_NOUNS:
+        tok = prep.head       # "in the towns of A and B", "in the cities of A (...) and B"
     return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS
