@@ -168,3 +168,42 @@ def test_inputs_with_one_base_name_stay_apart(tmp_path, res):
     (other,) = set(docs) - {"story"}
     assert other.startswith("story-") and docs[other] == MOGADISHU
     assert fused_docs == set(docs)          # each document's events fused under its own name
+
+
+def _analysed_copy(samples_db, tmp_path, name: str):
+    """A copy of the samples database with the corpus results wiped, as if only analysed."""
+    db = tmp_path / name
+    shutil.copy(samples_db, db)
+    with Store(db) as s:
+        s.migrate()
+        with s.transaction():
+            for table in ("reuses", "fused_events", "series", "contradictions", "reuse_signatures",
+                          "event_blocks", "state"):
+                s.conn.execute(f"DELETE FROM {table}")
+            s.conn.execute("UPDATE events SET fused_id=NULL")
+            s.conn.execute("UPDATE claims SET series_key=NULL")
+            s.conn.execute("UPDATE documents SET corpus_done=0")
+            for doc_id, data in s.conn.execute("SELECT id, data FROM documents").fetchall():
+                d = json.loads(data)
+                d["reuses"] = []
+                s.conn.execute("UPDATE documents SET data=? WHERE id=?", (json.dumps(d), doc_id))
+    return db
+
+
+def test_corpus_step_in_small_chunks_equals_one_pass(tmp_path, samples_db):
+    # chunks of one document hold almost nothing in memory; the results must not depend on it
+    from sitrep import corpus
+    one, many = _analysed_copy(samples_db, tmp_path, "one.db"), _analysed_copy(samples_db, tmp_path, "many.db")
+    with Store(one) as s:
+        corpus.update(s, chunk=10_000)
+    with Store(many) as s:
+        corpus.update(s, chunk=1)
+        assert s.conn.execute("SELECT count(*) FROM documents WHERE corpus_done=0").fetchone()[0] == 0
+        n_rows = s.conn.execute("SELECT count(*) FROM reuse_signatures").fetchone()[0]
+        n_docs = s.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        assert n_rows == n_docs      # one compact index row per document, kept in the store
+    assert reuse_view(one) == reuse_view(many) == reuse_view(samples_db)
+    assert fused_view(one) == fused_view(many) == fused_view(samples_db)
+    with Store(one, readonly=True) as a, Store(many, readonly=True) as b, Store(samples_db, readonly=True) as c:
+        assert a.series() == b.series() == c.series()
+        assert a.contradictions() == b.contradictions() == c.contradictions()

@@ -316,7 +316,7 @@ def test_signatures_with_shared_permutations_equal_fresh_ones():
     items = ["clan militias clashed near", "militias clashed near the", "clashed near the river"]
     fresh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     fresh.update_batch([s.encode("utf-8") for s in items])
-    assert (_signature(items, _permutations()).hashvalues == fresh.hashvalues).all()
+    assert (_signature(items, _permutations()) == fresh.hashvalues).all()
 
 
 def test_find_reuse_cuts_each_text_once_however_many_pairs(monkeypatch):
@@ -329,3 +329,34 @@ def test_find_reuse_cuts_each_text_once_however_many_pairs(monkeypatch):
     found = find_reuse(docs)
     assert ("yemen_rewrite", "yemen_orig", "copies_with_edits") in relations(found)
     assert len(calls) <= len(docs)   # three pairs aligned, each text split once
+
+
+def test_band_table_finds_exactly_the_rows_sharing_a_band():
+    # checked against brute force over random signatures, across the unsorted tail and merges
+    import numpy as np
+
+    from sitrep.reuse import _BandTable
+    rng = np.random.RandomState(3)
+    table = _BandTable(8, 2)
+    stored = []
+    for owner in range(300):
+        sigs = rng.randint(0, 4, size=(rng.randint(0, 30), 128)).astype(np.uint64)   # few values: many collisions
+        keys = table.hashes(sigs)
+        query = rng.randint(0, 4, size=(5, 128)).astype(np.uint64)
+        qkeys = table.hashes(query)
+        got = table.query(qkeys)
+        for i, row in enumerate(query):
+            want = {o for o, s in stored for r in s
+                    if any((r[j * 2:j * 2 + 2] == row[j * 2:j * 2 + 2]).all() for j in range(8))}
+            assert got[i] == want
+        table.add(keys, owner)
+        stored.append((owner, sigs))
+
+
+def test_signatures_of_several_sets_equal_one_by_one():
+    from sitrep.reuse import _permutations, _signature, signatures
+    sets = [{"a b c d e", "b c d e f"}, set(), {"x"}, {"militias clashed near the river"} | {str(i) for i in range(5000)}]
+    perms = _permutations()
+    together = signatures(sets, perms)
+    for s, row in zip(sets, together):
+        assert (row == _signature(s, perms)).all()

@@ -1,50 +1,56 @@
 """The cross-document stages over the store: reuse, fusion, estimate series, contradictions.
 
-Only documents not yet seen (``corpus_done = 0``) are read: they are matched against the
-persisted reuse index, and only the fusion blocks their events reach are fused again, so
-adding documents does not reprocess earlier ones.  Results are written in one transaction.
+Only documents not yet seen (``corpus_done = 0``) are read, a chunk at a time: they are
+matched against the reuse index (one compact row of LSH band hashes per earlier document,
+kept in the store), and their events' fusion blocking keys are stored.  Then only the fusion
+blocks their events reach are fused again, one connected set of blocks at a time, read back
+from the store; series and contradictions are streamed from the store in key order.  So the
+main process holds one chunk of documents, one block closure, or one series at a time, plus
+the reuse index and the names of linked documents, whatever the corpus size.  The results
+are written in one transaction.
 """
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections.abc import Iterator
 
 from . import fuse as fusion
 from .reuse import ReuseIndex, find_reuse, source_groups
 
 log = logging.getLogger(__name__)
-INDEX_KEY = "reuse_index"
+INDEX_KEY = "reuse_index"      # state key of the whole-index blob older databases kept
 CHUNK = 256   # pending documents held in memory at once (texts are dropped after reuse)
 
 
-def update(store) -> dict:
+def update(store, *, chunk: int = CHUNK) -> dict:
     rowids = store.pending_rowids()
     stale = store.stale_blocks()  # blocks that lost mentions: a changed input's old documents
     if not rowids and not stale:
         return {"reuses": 0, "fused": 0}
-    raw = store.get_state(INDEX_KEY)
-    index = ReuseIndex.from_bytes(raw) if raw else ReuseIndex()
+    _backfill_blocks(store)
+    index = _load_index(store)
     # Reuse chunk by chunk: each chunk is checked against the index, which holds every earlier
-    # chunk, so the links are those of one pass over all; only events and claims are kept.
+    # chunk, so the links are those of one pass over all; only names and links are kept.
     found: dict[str, list] = {}
     ids: dict[str, str] = {}
-    pending_events, pending_claims = [], []
-    for i in range(0, len(rowids), CHUNK):
-        chunk = [store.document_by_rowid(r) for r in rowids[i:i + CHUNK]]
-        for name, items in find_reuse(chunk, index=index, fetch=store.document).items():
+    new_blocks: set[str] = set()
+    for i in range(0, len(rowids), chunk):
+        docs = store.documents_by_rowids(rowids[i:i + chunk])
+        for name, items in find_reuse(docs, index=index, fetch=store.document).items():
             found.setdefault(name, []).extend(items)
-        for d in chunk:
-            ids[d.doc] = d.id
-            pending_events += [(d.doc, ev) for ev in d.events]
-            pending_claims += [(d.doc, c) for c in d.claims]
+        store.write_reuse_entries([(d.id, d.doc, *_entry_row(index, d.doc)) for d in docs])
+        rows = [(k, d.id, ev.id) for d in docs for ev in d.events for k in fusion.blocking_keys(ev)]
+        store.write_event_blocks([d.id for d in docs], rows)
+        new_blocks.update(k for k, _, _ in rows)
+        ids.update((d.doc, d.id) for d in docs)
+    del index
     n_reuse = sum(len(v) for v in found.values())
     pending_names = set(ids)
-    done_ids = list(ids.values())
     for name in found:
         if name not in ids:  # an earlier document found to copy a new one
-            earlier = store.document(name)
+            earlier = store.doc_id_of(name)
             if earlier is not None:
-                ids[name] = earlier.id
+                ids[name] = earlier
     reuses = {ids[name]: items for name, items in found.items() if name in ids and items}
 
     stored_pairs = [(a, b) for a, b, _rel in store.reuse_pairs()]
@@ -52,33 +58,107 @@ def update(store) -> dict:
     groups = source_groups(pairs)
     before = source_groups(stored_pairs)
     # earlier documents whose source group a new link changed: their fused events name the old group
-    regrouped = {doc for doc in groups if before.get(doc, doc) != groups[doc]}
+    regrouped = {doc for doc in groups if before.get(doc, doc) != groups[doc]} - pending_names
+    seeds = new_blocks | set(stale) | store.blocks_of_documents(sorted(regrouped))
 
-    by_block: dict[str, list] = defaultdict(list)
-    stored = store.event_mentions()
-    for doc, ev in stored:
-        if doc in pending_names:
+    with store.transaction():
+        store.write_reuses(reuses)
+        n_fused, touched = _fuse_blocks(store, seeds, groups=groups)
+        touched |= set(stale)
+        store.mark_touched(touched)
+        _write_series_and_contradictions(store, groups=groups)
+        store.conn.execute("DELETE FROM state WHERE key IN (?, ?)", ("stale_blocks", INDEX_KEY))
+        store.conn.executemany("UPDATE documents SET corpus_done=1 WHERE id=?",
+                               [(ids[n],) for n in sorted(pending_names)])
+    return {"reuses": n_reuse, "fused": n_fused}
+
+
+def _entry_row(index: ReuseIndex, name: str) -> tuple:
+    (earliest, latest), bands, wbands = index.entry(name)
+    return earliest, latest, bands, wbands
+
+
+def _load_index(store) -> ReuseIndex:
+    """The reuse index of every document seen, from its rows (or the blob older databases kept)."""
+    raw = store.get_state(INDEX_KEY)
+    if raw:   # a database from before the per-document rows: move the blob's entries over once
+        old = ReuseIndex.from_bytes(raw)
+        rows = [(store.doc_id_of(name), name, *_entry_row(old, name)) for name in old.names()]
+        store.write_reuse_entries([r for r in rows if r[0] is not None])
+        with store.transaction():
+            store.conn.execute("DELETE FROM state WHERE key=?", (INDEX_KEY,))
+    index = ReuseIndex()
+    for name, published, bands, wbands in store.reuse_entries():
+        index.add_entry(name, published, bands, wbands)
+    return index
+
+
+def _backfill_blocks(store) -> None:
+    """Blocking keys for the events of a database from before they were stored (once)."""
+    for batch in store.event_ids_without_blocks():
+        rows = [(k, doc_id, ev.id) for doc_id, _name, ev in batch for k in fusion.blocking_keys(ev)]
+        with store.transaction():
+            store.conn.executemany("INSERT INTO event_blocks VALUES (?,?,?)", rows)
+
+
+def _closures(store, seeds: set[str]) -> Iterator[set[str]]:
+    """Connected sets of blocks (linked by mentions in several blocks) reached from ``seeds``.
+
+    Clusters never cross such a set, so fusing each one alone gives what fusing all gives.
+    """
+    done: set[str] = set()
+    for seed in sorted(seeds):
+        if seed in done:
             continue
-        for key in fusion.blocking_keys(ev):
-            by_block[key].append((doc, ev))
-    new_mentions = list(pending_events)
-    # Documents with a mention in a stale block, or in a new source group, are fused again
-    # whole (all their mentions: fuse_incremental replaces a document's stored mentions).
-    stale_docs = {doc for k in stale for doc, _ in by_block.get(k, [])} | (regrouped - pending_names)
-    new_mentions += [(doc, ev) for doc, ev in stored if doc in stale_docs]
-    fused, touched = fusion.fuse_incremental(new_mentions, existing_by_block=lambda k: by_block.get(k, []),
-                                             groups=groups)
-    touched = sorted(set(touched) | set(stale))
-    claims = store.claim_items() + pending_claims
-    seen, unique_claims = set(), []
-    for doc, c in claims:
-        if (doc, c.id) not in seen:
-            seen.add((doc, c.id))
-            unique_claims.append((doc, c))
-    series = fusion.series(unique_claims, groups=groups)
-    fused_all = {f.id: f for f in store.fused_events() if f.blocking_key not in set(touched)}
-    fused_all.update({f.id: f for f in fused})
-    contradictions = fusion.contradictions(series, list(fused_all.values()), groups=groups)
-    store.write_corpus(done_ids=done_ids, reuses=reuses, fused=fused, touched_blocks=touched,
-                       series=series, contradictions=contradictions, state={INDEX_KEY: index.to_bytes()})
-    return {"reuses": n_reuse, "fused": len(fused)}
+        todo, closure = [seed], set()
+        while todo:
+            key = todo.pop()
+            if key in closure:
+                continue
+            closure.add(key)
+            todo.extend(k for k in store.linked_blocks(key) if k not in closure)
+        done |= closure
+        yield closure
+
+
+def _fuse_blocks(store, seeds: set[str], *, groups: dict[str, str]) -> tuple[int, set[str]]:
+    """Fuse again, closure by closure, every block reachable from ``seeds``; returns (fused, touched)."""
+    touched: set[str] = set()
+    n = 0
+    for closure in _closures(store, seeds):
+        fused = fusion.fuse(store.mentions_in_blocks(closure), groups=groups)
+        store.replace_fused(sorted(closure), fused)
+        touched |= closure
+        n += len(fused)
+    return n, touched
+
+
+def _write_series_and_contradictions(store, *, groups: dict[str, str]) -> None:
+    """Series over every stored claim, one series at a time, then the contradictions.
+
+    Contradictions are numbered as one pass over all series (by key) and then every fused
+    event (those fused earlier by date and id, then those fused in this run by id) numbers them.
+    """
+    store.conn.execute("DELETE FROM series")
+    store.conn.execute("DELETE FROM contradictions")
+    for batch in store.claims_by_key():
+        store.set_series_keys([(fusion.series_key(c), c.id, doc_id) for doc_id, _name, c in batch])
+    next_id = 1
+    current, items = None, []
+
+    def flush():
+        nonlocal next_id
+        for s in fusion.series(items, groups=groups):
+            next_id = store.write_series(s, fusion.contradictions([s], [], groups=groups), first_id=next_id)
+
+    for key, name, claim in store.claims_by_series():
+        if key != current and items:
+            flush()
+            items = []
+        current = key
+        items.append((name, claim))
+    if items:
+        flush()
+    for touched in (False, True):
+        for fe in store.fused_events_streamed(touched=touched):
+            next_id = store.write_contradictions(fusion.contradictions([], [fe], groups=groups), first_id=next_id)

@@ -542,15 +542,33 @@ def _cross_source_pairs(items: list[dict], group_of: Callable[[dict], str]):
                 yield a, b
 
 
+def _point_window(p: dict) -> tuple[date, date] | None:
+    return _window(DateWindow(p["when"].get("earliest"), p["when"].get("latest")))
+
+
 def _estimate_conflicts(s: Series) -> list[dict]:
+    # ranges and windows read once per point, not once per pair: a long series has
+    # thousands of points and so millions of pairs
+    ranges = [_range(p) for p in s.points]
+    wins = [_point_window(p) for p in s.points]
+    groups = [p["source_group"] for p in s.points]
     out = []
-    for a, b in _cross_source_pairs(s.points, lambda p: p["source_group"]):
-        ra, rb = _range(a), _range(b)
-        if ra is None or rb is None or not _times_overlap(a["when"], b["when"]):
+    n = len(s.points)
+    for i in range(n):
+        ra, wa = ranges[i], wins[i]
+        if ra is None:
             continue
-        if ra[1] < rb[0] or rb[1] < ra[0]:
-            out.append({"kind": "estimate", "subject": s.key, "about": s.about,
-                        "detail": f"{a['text'] or a['low']} vs {b['text'] or b['low']}", "a": a, "b": b})
+        for j in range(i + 1, n):
+            rb = ranges[j]
+            if rb is None or groups[i] == groups[j]:
+                continue
+            wb = wins[j]
+            if wa is not None and wb is not None and not (wa[0] <= wb[1] and wb[0] <= wa[1]):
+                continue     # a figure with no time is taken as current: compared with everything
+            if ra[1] < rb[0] or rb[1] < ra[0]:
+                a, b = s.points[i], s.points[j]
+                out.append({"kind": "estimate", "subject": s.key, "about": s.about,
+                            "detail": f"{a['text'] or a['low']} vs {b['text'] or b['low']}", "a": a, "b": b})
     return out
 
 

@@ -16,11 +16,13 @@ Two steps, as in near-duplicate detection at scale:
 Only ``Document.article_text()`` is read: furniture and reader comments never make two
 documents look alike.  Offsets in passages index ``Document.text``.
 
-Tested with datasketch 2.0.0.
+Signatures equal datasketch 2.0.0's MinHash (scheme "affine32", seed 1); its LSH band
+choice is kept too (:func:`lsh_params`), so candidates are those its index would give.
 """
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import re
@@ -32,7 +34,6 @@ from functools import cached_property
 from importlib import resources as importlib_resources
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .model import DateWindow, Document, Reuse
@@ -249,22 +250,66 @@ def align_sentences(sa: list[Sentence], sb: list[Sentence], *, min_similarity: f
 # ---- candidates: MinHash LSH over sentences ----------------------------------------------
 
 def _permutations() -> np.ndarray:
-    # Drawing the permutations is most of the cost of a fresh MinHash: draw them once per
-    # index and hand them to every signature (the same seed gives the same values).
-    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+    """(a, b) of the NUM_PERM affine permutations h -> a*h + b mod 2^32 (odd a), drawn as
+    datasketch 2.x's MinHash draws them for its "affine32" scheme with seed 1, so signatures
+    equal that library's (tested) without importing it (it pulls in scipy: seconds)."""
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return np.array([a, b])
 
 
 _SIGNATURE_CHUNK = 4096
+_EMPTY = np.uint32(0xFFFFFFFF)
 
 
-def _signature(items: Iterable[str], perms: np.ndarray) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=perms)
-    # update_batch builds an (items x permutations) matrix: in chunks, a sentence of a
-    # million words (a 10 MB line) costs megabytes, not gigabytes; the minimum is the same.
-    items = list(items)
-    for i in range(0, len(items), _SIGNATURE_CHUNK):
-        m.update_batch([s.encode("utf-8") for s in items[i:i + _SIGNATURE_CHUNK]])
-    return m
+def _hash32(item: str) -> int:
+    # the first 4 bytes of SHA-1, little-endian: datasketch's default hash of a shingle
+    return int.from_bytes(hashlib.sha1(item.encode("utf-8")).digest()[:4], "little")
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    # MurmurHash3's finaliser: datasketch mixes every hash with it before permuting
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
+
+
+def signatures(item_sets: list[Iterable[str]], perms: np.ndarray) -> np.ndarray:
+    """MinHash signatures ((sets, NUM_PERM) uint32) of several sets of strings at once.
+
+    All items are hashed into one vector and permuted as one matrix, in chunks of
+    :data:`_SIGNATURE_CHUNK` items (a sentence of a million words costs megabytes, not
+    gigabytes); the minimum per set is taken with one ``reduceat`` per chunk.
+    """
+    out = np.full((len(item_sets), NUM_PERM), _EMPTY, dtype=np.uint32)
+    owner: list[int] = []
+    hashes: list[int] = []
+    for i, items in enumerate(item_sets):
+        for s in items:
+            hashes.append(_hash32(s))
+            owner.append(i)
+    if not hashes:
+        return out
+    a, b = perms
+    hv_all = np.array(hashes, dtype=np.uint32)
+    owner_all = np.array(owner, dtype=np.int64)
+    with np.errstate(over="ignore"):
+        for lo in range(0, len(hv_all), _SIGNATURE_CHUNK):
+            hv = _fmix32(hv_all[lo:lo + _SIGNATURE_CHUNK])
+            own = owner_all[lo:lo + _SIGNATURE_CHUNK]
+            phv = hv[:, None] * a[None, :] + b[None, :]
+            starts = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])
+            mins = np.minimum.reduceat(phv, starts, axis=0)
+            rows = own[starts]
+            out[rows] = np.minimum(out[rows], mins)
+    return out
+
+
+def _signature(items: Iterable[str], perms: np.ndarray) -> np.ndarray:
+    return signatures([list(items)], perms)[0]
 
 
 def _indexable(text: str) -> list[list[str]]:
@@ -280,11 +325,122 @@ def _content_words(tokens: list[str]) -> set[str]:
     return {t for t in tokens if t not in STOP_WORDS and len(t) > 1}
 
 
+def lsh_params(threshold: float, *, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """(bands, rows per band) minimising the weighted false positive and negative areas.
+
+    The same optimum as datasketch's MinHashLSH (equal weights), so candidates are those
+    that index would give.
+    """
+    def area(f, lo, hi, n=200):
+        step = (hi - lo) / n
+        return sum(f(lo + (i + 0.5) * step) for i in range(n)) * step
+
+    best, params = float("inf"), (1, 1)
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = area(lambda s: 1 - (1 - s ** r) ** b, 0.0, threshold)
+            fn = area(lambda s: 1 - (1 - (1 - s ** r) ** b), threshold, 1.0)
+            err = 0.5 * fp + 0.5 * fn
+            if err < best:
+                best, params = err, (b, r)
+    return params
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_MIX2 = np.uint64(0xBF58476D1CE4E5B9)
+_MERGE_MIN = 4096   # rows kept unsorted before they are merged into the sorted band arrays
+
+
+class _BandTable:
+    """The LSH tables of one signature kind as sorted numpy arrays (no Python object per row).
+
+    Each row (one sentence) is cut into ``bands`` bands of ``rows`` signature values; a
+    band is kept as one 64-bit hash of its values.  Two sentences are candidates when any
+    band hash is equal (a 64-bit hash: an accidental equality is vanishingly rare, and
+    alignment decides anyway).  Rows are appended to a small unsorted tail (looked up
+    through dicts), merged into the sorted arrays when it outgrows a sixteenth of them;
+    the merge sort runs over an already sorted prefix, so it is close to linear.
+    """
+
+    def __init__(self, bands: int, rows: int):
+        self.bands, self.rows = bands, rows
+        self._keys = np.empty((bands, 0), dtype=np.uint64)   # sorted per band
+        self._owner = np.empty((bands, 0), dtype=np.int32)   # document number of each key
+        self._tail_keys: list[np.ndarray] = []                # (n, bands) blocks
+        self._tail_owner: list[np.ndarray] = []
+        self._tail_len = 0
+        # the unsorted tail is also kept as one dict per band (hash -> owners), so a query
+        # looks it up instead of comparing against every tail row
+        self._tail_maps: list[dict[int, list[int]]] = [{} for _ in range(bands)]
+
+    def hashes(self, sigs: np.ndarray) -> np.ndarray:
+        """(n, bands) uint64 band hashes of (n, NUM_PERM) signatures."""
+        n = len(sigs)
+        cut = sigs[:, :self.bands * self.rows].astype(np.uint64).reshape(n, self.bands, self.rows)
+        h = np.zeros((n, self.bands), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for k in range(self.rows):
+                h = (h ^ cut[:, :, k]) * _MIX
+                h ^= h >> np.uint64(31)
+            h = (h ^ (h >> np.uint64(29))) * _MIX2
+        return h
+
+    def add(self, keys: np.ndarray, owner: int) -> None:
+        if not len(keys):
+            return
+        self._tail_keys.append(keys)
+        self._tail_owner.append(np.full(len(keys), owner, dtype=np.int32))
+        self._tail_len += len(keys)
+        for j, col in enumerate(keys.T.tolist()):
+            m = self._tail_maps[j]
+            for h in col:
+                m.setdefault(h, []).append(owner)
+        if self._tail_len >= max(_MERGE_MIN, self._keys.shape[1] // 16):
+            self._merge()
+
+    def _merge(self) -> None:
+        keys = np.concatenate([self._keys, np.concatenate(self._tail_keys).T], axis=1)
+        owner = np.concatenate([self._owner, np.repeat(np.concatenate(self._tail_owner)[None, :], self.bands, 0)],
+                               axis=1)
+        order = np.argsort(keys, axis=1, kind="stable")
+        self._keys = np.take_along_axis(keys, order, axis=1)
+        self._owner = np.take_along_axis(owner, order, axis=1)
+        self._tail_keys, self._tail_owner, self._tail_len = [], [], 0
+        self._tail_maps = [{} for _ in range(self.bands)]
+
+    def query(self, keys: np.ndarray) -> list[set[int]]:
+        """For each row of ``keys``: the document numbers sharing a band hash with it."""
+        out: list[set[int]] = [set() for _ in range(len(keys))]
+        if not len(keys):
+            return out
+        for j in range(self.bands):
+            col = self._keys[j]
+            lo = np.searchsorted(col, keys[:, j], side="left")
+            hi = np.searchsorted(col, keys[:, j], side="right")
+            for i in np.nonzero(hi > lo)[0]:
+                out[i].update(self._owner[j, lo[i]:hi[i]].tolist())
+        if self._tail_len:
+            for j, col in enumerate(keys.T.tolist()):
+                m = self._tail_maps[j]
+                for i, h in enumerate(col):
+                    owners = m.get(h)
+                    if owners:
+                        out[i].update(owners)
+        return out
+
+    def nbytes(self) -> int:
+        return self._keys.nbytes + self._owner.nbytes + sum(k.nbytes for k in self._tail_keys)
+
+
 @dataclass
 class _Entry:
+    number: int                 # the document's number in the band tables
     published: tuple[str | None, str | None]
-    sigs: np.ndarray            # (sentences, NUM_PERM) uint64: 5-word shingle signatures
-    wsigs: np.ndarray           # (sentences, NUM_PERM) uint64: content-word-set signatures
+    bands: np.ndarray           # (sentences, bands) uint64: band hashes of 5-word shingle signatures
+    wbands: np.ndarray          # (sentences, word bands) uint64: of content-word-set signatures
+
+
+INDEX_VERSION = 2
 
 
 class ReuseIndex:
@@ -293,16 +449,19 @@ class ReuseIndex:
     Two signatures per sentence: over 5-word shingles (verbatim copying) and over the set
     of content words (a rewrite that swaps words and reorders clauses keeps most of them,
     while its shingles break).  Either table's hit makes a candidate; alignment decides.
-    Persist with :meth:`to_bytes` / :meth:`from_bytes` (JSON with base64 signatures; the
-    LSH is rebuilt on load), or rebuild from stored texts by calling :meth:`add` again.
+    Only the band hashes of a signature are kept (``bands`` 64-bit values a sentence
+    instead of 128), in numpy arrays: memory per document is a few kilobytes.
+    Persist with :meth:`to_bytes` / :meth:`from_bytes`, or per document with
+    :meth:`entry` / :meth:`add_entry` (what the corpus stage keeps in the store).
     """
 
     def __init__(self, *, threshold: float = LSH_THRESHOLD, word_threshold: float = WORD_LSH_THRESHOLD):
         self.threshold = threshold
         self.word_threshold = word_threshold
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self._wlsh = MinHashLSH(threshold=word_threshold, num_perm=NUM_PERM)
+        self._table = _BandTable(*_params(threshold))
+        self._wtable = _BandTable(*_params(word_threshold))
         self._docs: dict[str, _Entry] = {}
+        self._names: list[str | None] = []     # document number -> name (None once removed)
         self._perms = _permutations()
 
     def __contains__(self, name: str) -> bool:
@@ -311,17 +470,17 @@ class ReuseIndex:
     def __len__(self) -> int:
         return len(self._docs)
 
+    def names(self) -> list[str]:
+        return list(self._docs)
+
     def published(self, name: str) -> tuple[str | None, str | None]:
         return self._docs[name].published if name in self._docs else (None, None)
 
     def remove(self, name: str) -> None:
+        # the rows stay in the band tables; a dead number is skipped by every query
         entry = self._docs.pop(name, None)
-        if entry is None:
-            return
-        for i in range(len(entry.sigs)):
-            self._lsh.remove(f"{name}\t{i}")
-        for i in range(len(entry.wsigs)):
-            self._wlsh.remove(f"{name}\t{i}")
+        if entry is not None:
+            self._names[entry.number] = None
 
     def add(self, doc_name: str, text: str, published: DateWindow | tuple | None = None) -> list[tuple[str, int]]:
         """Index a document; return earlier documents sharing sentences, as (name, shared count).
@@ -330,60 +489,79 @@ class ReuseIndex:
         """
         self.remove(doc_name)
         units = _indexable(text or "")
-        sigs = [_signature(shingles(toks), self._perms) for toks in units]
+        sigs = signatures([shingles(toks) for toks in units], self._perms)
         wsets = [w for w in (_content_words(toks) for toks in units) if len(w) >= MIN_CONTENT_WORDS]
-        wsigs = [_signature(w, self._perms) for w in wsets]
+        wsigs = signatures(wsets, self._perms)
+        bands, wbands = self._table.hashes(sigs), self._wtable.hashes(wsigs)
         hits: dict[str, set[int]] = defaultdict(set)
-        for table, ms in ((self._lsh, sigs), (self._wlsh, wsigs)):
-            for i, m in enumerate(ms):
-                for key in table.query(m):
-                    other = key.rsplit("\t", 1)[0]
-                    if other != doc_name:
-                        hits[other].add(i if table is self._lsh else -1 - i)
-        self._insert(doc_name, _published_pair(published), _stack(sigs), _stack(wsigs))
+        for tag, found in ((lambda i: i, self._table.query(bands)), (lambda i: -1 - i, self._wtable.query(wbands))):
+            for i, numbers in enumerate(found):
+                for n in numbers:
+                    other = self._names[n]
+                    if other is not None and other != doc_name:
+                        hits[other].add(tag(i))
+        self._insert(doc_name, _published_pair(published), bands, wbands)
         # Cheap filter before any alignment: a single weak hit is a shared stock phrase far
         # more often than copying; the cap keeps the cost per new document flat in corpus size.
         counts = {k: len(v) for k, v in hits.items() if len(v) >= MIN_HITS}
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]
 
-    def _insert(self, name: str, published, sigs: np.ndarray, wsigs: np.ndarray) -> None:
-        self._docs[name] = _Entry(published, sigs, wsigs)
-        for table, arr in ((self._lsh, sigs), (self._wlsh, wsigs)):
-            for i, hv in enumerate(arr):
-                table.insert(f"{name}\t{i}", MinHash(num_perm=NUM_PERM, hashvalues=hv, scheme=SCHEME,
-                                                       permutations=self._perms))
+    def _insert(self, name: str, published, bands: np.ndarray, wbands: np.ndarray) -> None:
+        self.remove(name)
+        number = len(self._names)
+        self._names.append(name)
+        self._docs[name] = _Entry(number, tuple(published), bands, wbands)
+        self._table.add(bands, number)
+        self._wtable.add(wbands, number)
+
+    # ---- persistence ------------------------------------------------------------------------
+    def entry(self, name: str) -> tuple[tuple[str | None, str | None], bytes, bytes]:
+        """(published pair, band hashes, word band hashes) of one document, for the store."""
+        e = self._docs[name]
+        return e.published, e.bands.astype("<u8").tobytes(), e.wbands.astype("<u8").tobytes()
+
+    def add_entry(self, name: str, published, bands: bytes, wbands: bytes) -> None:
+        """Put back a document stored with :meth:`entry` (no text needed)."""
+        self._insert(name, tuple(published), self._decode(bands, self._table.bands),
+                     self._decode(wbands, self._wtable.bands))
+
+    @staticmethod
+    def _decode(raw: bytes, width: int) -> np.ndarray:
+        return np.frombuffer(raw, dtype="<u8").astype(np.uint64).reshape(-1, width)
+
+    def settings(self) -> dict:
+        """What must match for stored entries to be comparable with this index's."""
+        return {"version": INDEX_VERSION, "num_perm": NUM_PERM, "shingle": SHINGLE, "scheme": SCHEME,
+                "threshold": self.threshold, "word_threshold": self.word_threshold}
 
     def to_bytes(self) -> bytes:
         def enc(arr: np.ndarray) -> str:
             return base64.b64encode(arr.astype("<u8").tobytes()).decode("ascii")
 
-        docs = {name: {"published": list(e.published), "sigs": enc(e.sigs), "wsigs": enc(e.wsigs)}
+        docs = {name: {"published": list(e.published), "bands": enc(e.bands), "wbands": enc(e.wbands)}
                 for name, e in self._docs.items()}
-        return json.dumps({"version": 1, "num_perm": NUM_PERM, "shingle": SHINGLE, "scheme": SCHEME,
-                           "threshold": self.threshold, "word_threshold": self.word_threshold,
-                           "docs": docs}).encode("utf-8")
+        return json.dumps({**self.settings(), "docs": docs}).encode("utf-8")
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "ReuseIndex":
         raw = json.loads(data.decode("utf-8"))
         idx = cls(threshold=raw.get("threshold", LSH_THRESHOLD),
                   word_threshold=raw.get("word_threshold", WORD_LSH_THRESHOLD))
-        if (raw.get("num_perm"), raw.get("shingle"), raw.get("scheme")) != (NUM_PERM, SHINGLE, SCHEME):
+        if {k: raw.get(k) for k in idx.settings()} != idx.settings():
             # signatures made differently cannot be compared: start empty, the caller re-adds texts
-            log.warning("reuse index state was built with other MinHash settings; rebuild it from stored texts")
+            log.warning("reuse index state was built with other settings; rebuild it from stored texts")
             return idx
-
-        def dec(b64: str) -> np.ndarray:
-            arr = np.frombuffer(base64.b64decode(b64), dtype="<u8").astype(np.uint64)
-            return arr.reshape(-1, NUM_PERM)
-
         for name, d in raw["docs"].items():
-            idx._insert(name, tuple(d["published"]), dec(d["sigs"]), dec(d["wsigs"]))
+            idx.add_entry(name, d["published"], base64.b64decode(d["bands"]), base64.b64decode(d["wbands"]))
         return idx
 
 
-def _stack(ms: list[MinHash]) -> np.ndarray:
-    return np.array([m.hashvalues for m in ms], dtype=np.uint64).reshape(len(ms), NUM_PERM)
+def _params(threshold: float) -> tuple[int, int]:
+    return _LSH_PARAMS.get(threshold) or lsh_params(threshold)
+
+
+# (bands, rows) for the default thresholds, as lsh_params computes them (a second's search)
+_LSH_PARAMS = {0.3: (37, 3), 0.5: (25, 5)}
 
 
 def _published_pair(p) -> tuple[str | None, str | None]:

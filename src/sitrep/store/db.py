@@ -35,6 +35,20 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+def _rewrite_reuses(c, doc_id: str, items: list) -> None:
+    """Put reuse links into a document's JSON: rewritten once, not once per link, and sorted
+    by the other document, so the JSON does not depend on the order links were found in
+    (chunks of a resumed run find them in another order)."""
+    row = c.execute("SELECT data FROM documents WHERE id=?", (doc_id,)).fetchone()
+    if row is None or not items:
+        return
+    data = json.loads(row[0])
+    new = {r.other: _plain(r) for r in items}
+    kept = [x for x in data.get("reuses", []) if x.get("other") not in new]
+    data["reuses"] = sorted(kept + list(new.values()), key=lambda x: (str(x.get("other")), str(x.get("relation"))))
+    c.execute("UPDATE documents SET data=? WHERE id=?", (_dumps(data), doc_id))
+
+
 def _plain(obj):
     """``dataclasses.asdict`` without its deep copy of every leaf (the values are only serialised)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
@@ -273,13 +287,7 @@ class Store:
                     other = ids_by_doc.get(r.other, r.other)
                     c.execute("INSERT OR REPLACE INTO reuses VALUES (?,?,?,?,?,?)",
                               (doc_id, other, r.relation, r.share, r.evidence, _dumps(r.passages)))
-                row = c.execute("SELECT data FROM documents WHERE id=?", (doc_id,)).fetchone()
-                if row is not None and items:   # the document JSON rewritten once, not once per link
-                    data = json.loads(row[0])
-                    for r in items:
-                        data["reuses"] = [x for x in data.get("reuses", []) if x.get("other") != r.other]
-                        data["reuses"].append(_plain(r))
-                    c.execute("UPDATE documents SET data=? WHERE id=?", (_dumps(data), doc_id))
+                _rewrite_reuses(c, doc_id, items)
             for block in touched_blocks:
                 c.execute("UPDATE events SET fused_id=NULL WHERE fused_id IN (SELECT id FROM fused_events WHERE block=?)",
                           (block,))
@@ -314,6 +322,183 @@ class Store:
                 c.execute("INSERT OR REPLACE INTO state VALUES (?,?)", (k, v))
             c.execute("DELETE FROM state WHERE key=?", (STALE_BLOCKS_KEY,))  # the caller fused them again
             c.executemany("UPDATE documents SET corpus_done=1 WHERE id=?", [(i,) for i in done_ids])
+
+    # ---- what the corpus stage reads and writes chunk by chunk -------------------------------
+    def documents_by_rowids(self, rowids: list[int]) -> list[Document]:
+        """Documents by row id, in the order given (one query for the chunk)."""
+        if not rowids:
+            return []
+        marks = ",".join("?" * len(rowids))
+        rows = {r["rowid"]: r for r in self.conn.execute(f"SELECT rowid, * FROM documents WHERE rowid IN ({marks})",
+                                                         list(rowids))}
+        return [self._doc_from_row(rows[r]) for r in rowids if r in rows]
+
+    def doc_id_of(self, name: str) -> str | None:
+        """The id of the document stored under a name (or an id given as the name)."""
+        row = self.conn.execute("SELECT id FROM documents WHERE doc=? ORDER BY rowid LIMIT 1", (name,)).fetchone()
+        if row is None:
+            row = self.conn.execute("SELECT id FROM documents WHERE id=?", (name,)).fetchone()
+        return None if row is None else row[0]
+
+    def reuse_entries(self, *, batch: int = 1000) -> Iterator[tuple]:
+        """(doc name, (earliest, latest), bands, wbands) of documents the corpus stage has seen, streamed."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT d.rowid, r.doc, r.published_earliest, r.published_latest, r.bands, r.wbands "
+                "FROM reuse_signatures r JOIN documents d ON d.id=r.doc_id WHERE d.corpus_done=1 AND d.rowid>? "
+                "ORDER BY d.rowid LIMIT ?", (last, batch)).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield r[1], (r[2], r[3]), r[4], r[5]
+            last = rows[-1][0]
+
+    def write_reuse_entries(self, rows: Iterable[tuple]) -> None:
+        """Rows (doc id, doc name, earliest, latest, bands, wbands), replacing a document's earlier row."""
+        with self.transaction():
+            self.conn.executemany("INSERT OR REPLACE INTO reuse_signatures VALUES (?,?,?,?,?,?)", list(rows))
+
+    def write_event_blocks(self, doc_ids: Iterable[str], rows: Iterable[tuple[str, str, str]]) -> None:
+        """Replace the fusion blocking keys of these documents' events: rows (block, doc id, event id)."""
+        with self.transaction():
+            self.conn.executemany("DELETE FROM event_blocks WHERE doc_id=?", [(i,) for i in doc_ids])
+            self.conn.executemany("INSERT INTO event_blocks VALUES (?,?,?)", list(rows))
+
+    def event_ids_without_blocks(self, *, batch: int = 500) -> Iterator[list[tuple[str, str, Event]]]:
+        """(doc id, doc name, Event) of seen documents whose events have no blocking keys stored
+        (a database from before migration 0003), in batches."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT e.rowid AS erow, e.*, d.doc AS docname FROM events e JOIN documents d ON d.id=e.doc_id "
+                "WHERE e.rowid>? AND NOT EXISTS (SELECT 1 FROM event_blocks b WHERE b.doc_id=e.doc_id "
+                "AND b.event_id=e.id) ORDER BY e.rowid LIMIT ?", (last, batch)).fetchall()
+            if not rows:
+                return
+            yield [(r["doc_id"], r["docname"], _event_from_row(r)) for r in rows]
+            last = rows[-1]["erow"]
+
+    def blocks_of_documents(self, names: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for name in names:
+            out.update(r[0] for r in self.conn.execute(
+                "SELECT DISTINCT b.block FROM event_blocks b JOIN documents d ON d.id=b.doc_id WHERE d.doc=?", (name,)))
+        return out
+
+    def linked_blocks(self, block: str) -> list[str]:
+        """Every block that a mention in ``block`` also belongs to (``block`` included when it has mentions)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT b2.block FROM event_blocks b1 JOIN event_blocks b2 "
+            "ON b2.doc_id=b1.doc_id AND b2.event_id=b1.event_id WHERE b1.block=?", (block,))]
+
+    def mentions_in_blocks(self, blocks: Iterable[str]) -> list[tuple[str, Event]]:
+        """(doc name, Event) of every event with a blocking key among ``blocks``."""
+        blocks = sorted(set(blocks))
+        out: dict[tuple[str, str], tuple[str, Event]] = {}
+        for i in range(0, len(blocks), 500):
+            part = blocks[i:i + 500]
+            marks = ",".join("?" * len(part))
+            for row in self.conn.execute(
+                    "SELECT e.*, d.doc AS docname FROM events e JOIN documents d ON d.id=e.doc_id "
+                    f"WHERE (e.doc_id, e.id) IN (SELECT doc_id, event_id FROM event_blocks WHERE block IN ({marks}))",
+                    part):
+                out[(row["doc_id"], row["id"])] = (row["docname"], _event_from_row(row))
+        return list(out.values())
+
+    def claims_by_key(self, *, batch: int = 2000) -> Iterator[list[tuple[str, str, Claim]]]:
+        """(doc id, doc name, Claim) of every stored claim in batches, by primary key (the rows
+        may be updated between batches)."""
+        last = ("", "")
+        while True:
+            rows = self.conn.execute(
+                "SELECT c.*, d.doc AS docname FROM claims c JOIN documents d ON d.id=c.doc_id "
+                "WHERE (c.doc_id, c.id) > (?, ?) ORDER BY c.doc_id, c.id LIMIT ?", (*last, batch)).fetchall()
+            if not rows:
+                return
+            yield [(r["doc_id"], r["docname"], _claim_from_row(r)) for r in rows]
+            last = (rows[-1]["doc_id"], rows[-1]["id"])
+
+    def claims_by_series(self, *, batch: int = 2000) -> Iterator[tuple[str | None, str, Claim]]:
+        """(series key, doc name, Claim) of every stored claim, by series key, doc name, claim id."""
+        cur = self.conn.execute("SELECT c.*, d.doc AS docname FROM claims c JOIN documents d ON d.id=c.doc_id "
+                                "ORDER BY c.series_key, d.doc, c.id")
+        while True:
+            rows = cur.fetchmany(batch)
+            if not rows:
+                return
+            for row in rows:
+                yield row["series_key"], row["docname"], _claim_from_row(row)
+
+    def fused_events_streamed(self, *, touched: bool, batch: int = 500) -> Iterator[FusedEvent]:
+        """Fused events outside (``touched=False``, by date then id) or inside (by id) the blocks
+        in the temporary table ``touched_blocks`` (see :meth:`mark_touched`)."""
+        where, order = ("IN", "id") if touched else ("NOT IN", "date_earliest, id")
+        cur = self.conn.execute(f"SELECT data FROM fused_events WHERE block {where} "
+                                f"(SELECT block FROM temp.touched_blocks) ORDER BY {order}")
+        while True:
+            rows = cur.fetchmany(batch)
+            if not rows:
+                return
+            for row in rows:
+                yield _fused_from_json(row[0])
+
+    def mark_touched(self, blocks: Iterable[str]) -> None:
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched_blocks (block TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM temp.touched_blocks")
+        self.conn.executemany("INSERT OR IGNORE INTO temp.touched_blocks VALUES (?)", [(b,) for b in blocks])
+
+    def replace_fused(self, blocks: Iterable[str], fused: Iterable[FusedEvent]) -> None:
+        """Inside a transaction: drop the fused events of ``blocks`` and store ``fused`` (their new fusion)."""
+        c = self.conn
+        for block in blocks:
+            c.execute("UPDATE events SET fused_id=NULL WHERE fused_id IN (SELECT id FROM fused_events WHERE block=?)",
+                      (block,))
+            c.execute("DELETE FROM fused_events WHERE block=?", (block,))
+        for f in fused:
+            self._insert_fused(f)
+
+    def _insert_fused(self, f: FusedEvent) -> None:
+        loc = f.location
+        c = self.conn
+        c.execute("INSERT OR REPLACE INTO fused_events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  (f.id, f.blocking_key, f.type, f.sub_type, f.date.earliest, f.date.latest,
+                   f.date.precision, loc.name, loc.admin1, loc.country, loc.iso, loc.lat, loc.lon,
+                   loc.precision, f.actor1, f.actor2, f.fatalities, f.injured, len(f.sources),
+                   int(bool(f.hedged)), _dumps(_plain(f))))
+        c.executemany("UPDATE events SET fused_id=? WHERE doc_id=? AND id=?",
+                      [(f.id, self.doc_id_of(m.get("doc")) or m.get("doc"), m.get("event")) for m in f.mentions])
+
+    def write_series(self, s, conflicts: Iterable[dict], *, first_id: int) -> int:
+        """Inside a transaction: one series row, its claims' keys, and contradictions numbered from
+        ``first_id``; returns the next number."""
+        c = self.conn
+        d = _plain(s) if dataclasses.is_dataclass(s) else dict(s)
+        c.execute("INSERT OR REPLACE INTO series VALUES (?,?,?,?,?,?)",
+                  (d["key"], d.get("about"), d.get("actor"), d.get("where"), d.get("unit"), _dumps(d)))
+        return self.write_contradictions(conflicts, first_id=first_id)
+
+    def write_contradictions(self, items: Iterable[dict], *, first_id: int) -> int:
+        i = first_id
+        for item in items:
+            self.conn.execute("INSERT INTO contradictions VALUES (?,?,?)",
+                              (item.get("id") or f"X{i}", item.get("kind", "other"), _dumps(item)))
+            i += 1
+        return i
+
+    def set_series_keys(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Rows (series key, claim id, doc id)."""
+        self.conn.executemany("UPDATE claims SET series_key=? WHERE id=? AND doc_id=?", list(rows))
+
+    def write_reuses(self, reuses: dict[str, list]) -> None:
+        """Inside a transaction: reuse links of documents (by id) to others (by name), rows and document JSON."""
+        c = self.conn
+        for doc_id, items in reuses.items():
+            for r in items:
+                other = self.doc_id_of(r.other) or r.other
+                c.execute("INSERT OR REPLACE INTO reuses VALUES (?,?,?,?,?,?)",
+                          (doc_id, other, r.relation, r.share, r.evidence, _dumps(r.passages)))
+            _rewrite_reuses(c, doc_id, items)
 
     # ---- reading ----------------------------------------------------------------------------
     def _doc_from_row(self, row) -> Document:
@@ -369,13 +554,8 @@ class Store:
             "JOIN documents b ON b.id=r.other_id ORDER BY a.rowid")]
 
     def fused_events(self) -> list[FusedEvent]:
-        out = []
-        for row in self.conn.execute("SELECT data FROM fused_events ORDER BY date_earliest, id"):
-            d = json.loads(row[0])
-            d["date"] = DateWindow(**d["date"])
-            d["location"] = Location(**d["location"])
-            out.append(FusedEvent(**d))
-        return out
+        return [_fused_from_json(row[0])
+                for row in self.conn.execute("SELECT data FROM fused_events ORDER BY date_earliest, id")]
 
     def series(self) -> list[dict]:
         return [json.loads(r[0]) for r in self.conn.execute("SELECT data FROM series ORDER BY key")]
@@ -458,6 +638,13 @@ def _event_from_row(row) -> Event:
                  actor1=row["actor1"], actor2=row["actor2"], fatalities=row["fatalities"], injured=row["injured"],
                  attributed_to=row["attributed_to"], hedged=bool(row["hedged"]),
                  spans=[Span(a, b) for a, b in json.loads(row["spans"])], trigger=row["trigger"])
+
+
+def _fused_from_json(raw: str) -> FusedEvent:
+    d = json.loads(raw)
+    d["date"] = DateWindow(**d["date"])
+    d["location"] = Location(**d["location"])
+    return FusedEvent(**d)
 
 
 def _claim_from_row(row) -> Claim:
