@@ -252,3 +252,123 @@ def test_a_name_split_across_two_sentences_is_not_one_table_match(res):
     # "... Boko." / "Haram ..." must not join into the table alias "Boko Haram"
     doc = run(res, "Herders fled towards Boko. Haram militants were not seen there, said officials in Maiduguri.")
     assert not any(e.actor_id == "boko-haram" for e in doc.entities), [(e.name, e.aliases) for e in doc.entities]
+
+
+# ---------------------------------------------------------------------------------------
+# branches, wings and affiliates of a group (round 3)
+
+
+def test_a_wing_named_by_its_town_is_its_own_group(res):
+    doc = run(res, "Commanders of the Kandahar wing of the Taliban met in Quetta last week. The Taliban "
+                   "leadership denied any rift, but the Kandahar wing has since ignored orders.")
+    wing = entity_of(doc, "Kandahar wing")
+    assert wing.type == "ARMED_GROUP"
+    assert "Kandahar wing of the Taliban" in wing.aliases
+    parent = entity_of(doc, "Taliban")
+    assert parent.id != wing.id
+    # a branch is keyed by its parent and qualifier, so other wordings meet it across documents
+    assert wing.actor_id.split("/")[0] == parent.actor_id
+
+
+def test_a_demonym_branch_meets_the_branch_named_by_its_country(res):
+    doc = run(res, "Al-Qaeda's Yemeni affiliate said it carried out the raid in Shabwa. Analysts say "
+                   "al-Qaeda in Yemen has lost ground since 2016.")
+    branch = entity_of(doc, "Al-Qaeda's Yemeni affiliate")
+    assert "al-Qaeda in Yemen" in branch.aliases
+    assert branch.type == "ARMED_GROUP"
+    assert "/" in branch.actor_id
+
+
+def test_a_province_of_the_group_is_a_branch_but_a_bare_province_is_a_place(res):
+    doc = run(res, "The Sahel province of the Islamic State has pushed toward Menaka. JNIM fighters "
+                   "were also seen in Mopti province.")
+    branch = entity_of(doc, "Sahel province of the Islamic State")
+    assert branch.type == "ARMED_GROUP"
+    assert not any("Mopti province" in a for e in doc.entities for a in e.aliases if e.type == "ARMED_GROUP")
+
+
+def test_branch_words_of_non_armed_bodies_make_no_group(res):
+    doc = run(res, "Boko Haram gunmen killed a lawyer in Maiduguri, and the Kano branch of the Nigerian "
+                   "Bar Association called for a strike.")
+    assert not any(e.type == "ARMED_GROUP" and "branch" in " ".join(e.aliases) for e in doc.entities)
+    assert entity_of(doc, "Boko Haram").type == "ARMED_GROUP"
+
+
+def test_a_description_in_apposition_is_not_another_group(res):
+    doc = run(res, "Al-Shabaab, al-Qaeda's affiliate in East Africa, claimed the attack on the base.")
+    assert not any("affiliate" in a for e in doc.entities for a in e.aliases)
+    assert entity_of(doc, "Al-Shabaab").type == "ARMED_GROUP"
+
+
+def test_a_named_regional_group_stays_the_table_actor(res):
+    doc = run(res, "The Islamic State's West Africa branch overran a base near Lake Chad.")
+    ent = next(e for e in doc.entities if e.type == "ARMED_GROUP")
+    assert ent.actor_id == "iswap"
+
+
+def test_names_stop_at_an_unclosed_bracket(res):
+    for text in ("Fighters of Hayat Tahrir al-Sham (HTS) shelled Saraqib, while the Syrian Democratic "
+                 "Forces (SDF held the east) stayed out.",
+                 "A spokesman for the Rapid Support Forces (RSF) said the Sudanese Armed Forces (SAF) "
+                 "had bombed Nyala."):
+        doc = run(res, text)
+        for m in doc.mentions:
+            assert m.text.count("(") <= m.text.count(")"), m.text
+
+
+def test_generic_group_noun_after_a_name_is_not_part_of_the_alias(res):
+    doc = run(res, "The Houthi group said it fired drones at Marib, and Ansar Allah media showed the launch.")
+    houthi = entity_of(doc, "Houthi")
+    assert houthi.type == "ARMED_GROUP"
+    assert not any(a.endswith(" group") for a in houthi.aliases)
+
+
+def test_general_staff_and_ministries_are_state_bodies_kept_apart(res):
+    doc = run(res, "Ukraine's General Staff said 40 drones were downed overnight. The General Staff added "
+                   "that the Interior Ministry had evacuated Sumy, while the Defence Ministry in Moscow "
+                   "claimed the opposite.")
+    staff = entity_of(doc, "General Staff")
+    assert staff.type == "GOV_BODY"
+    interior, defence = entity_of(doc, "Interior Ministry"), entity_of(doc, "Defence Ministry")
+    assert interior.type == defence.type == "GOV_BODY"
+    assert interior.id != defence.id
+
+
+def test_a_name_in_brackets_after_a_group_is_another_name_of_it(res):
+    doc = run(res, "Drone fire claimed by the Houthis (Ansar Allah) hit a tanker off Hodeidah on Tuesday.")
+    houthis = entity_of(doc, "Houthis")
+    assert "Ansar Allah" in houthis.aliases and houthis.type == "ARMED_GROUP"
+
+
+def test_two_known_actors_in_brackets_stay_apart(res):
+    doc = run(res, "Fighters of JNIM (al-Qaeda) attacked Djibo, and al-Qaeda praised them.")
+    assert entity_of(doc, "JNIM").id != entity_of(doc, "al-Qaeda").id
+
+
+def test_an_office_after_a_country_possessive_is_named_without_it(res):
+    doc = run(res, "Israel's Defence Ministry said the strike hit a depot, and Lebanon's health ministry "
+                   "said three people died. Israel's army did not comment.")
+    defence = entity_of(doc, "Defence Ministry")
+    health = entity_of(doc, "health ministry")
+    assert defence.type == health.type == "GOV_BODY"
+    assert defence.id != health.id
+    assert entity_of(doc, "Israel's army").type == "GOV_BODY"   # a force keeps its country
+    assert "Lebanon" in mention_texts(doc)
+
+
+def test_two_countries_offices_of_the_same_words_stay_apart(res):
+    doc = run(res, "Armenia's Foreign Ministry accused Baku of shelling, and Azerbaijan's Foreign Ministry "
+                   "denied it.")
+    ents = [e for e in doc.entities if "Foreign Ministry" in e.aliases]
+    assert len(ents) == 2 and ents[0].name != ents[1].name
+
+
+def test_a_town_police_command_is_a_state_body(res):
+    doc = run(res, "Gunmen abducted 14 passengers near Katsina, and Zamfara police said a rescue operation "
+                   "was under way.")
+    assert entity_of(doc, "Zamfara police").type == "GOV_BODY"
+
+
+def test_numbered_army_formations_are_state_bodies(res):
+    doc = run(res, "Troops shelled Daraa, while the 5th Army Corps moved north of Hama on Sunday.")
+    assert entity_of(doc, "5th Army Corps").type == "GOV_BODY"

@@ -17,7 +17,7 @@ from sitrep.extract.events.casualties import verification_denied
 from sitrep.model import DateWindow, Document
 from sitrep.pipeline import Resources
 
-TRAPS = [line.strip() for line in (Path(__file__).parent / "data" / "event_traps.txt").read_text().splitlines()
+TRAPS = [line.strip() for line in (Path(__file__).parent / "data" / "events" / "no_event_traps.txt").read_text().splitlines()
          if line.strip() and not line.startswith("#")]
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 

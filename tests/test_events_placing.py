@@ -172,7 +172,7 @@ def test_the_area_is_the_last_scene_not_the_last_actor_place(res, tmp_path):
 
 @pytest.mark.parametrize("text,scene", [
     ("Jihadists killed 12 soldiers in an ambush in central Mali on Tuesday, far more than in Kidal last year, "
-     "the army said.", "Mali"),
+     "the army said.", "central Mali"),   # a part of the country, as ACLED names it
     ("Suspected al-Shabaab fighters raided a police station in Garissa on Monday; the attack was deadlier "
      "than in Mandera or Wajir.", "Garissa"),
     ("MOPTI, Mali - Jihadists killed 12 soldiers in an ambush on Tuesday, far more than in Kidal last year, "
@@ -197,3 +197,96 @@ def test_places_in_a_participle_aside_are_not_the_scene(res, tmp_path):
     doc = analysed(res, tmp_path, text)
     seized = [e for e in doc.events if e.trigger == "seized"]
     assert len(seized) == 1 and seized[0].location.iso == "SO"
+
+
+# ---- villages, neighbourhoods, regions (names of villages invented for the tests) -----------
+
+def test_village_in_a_local_government_area_is_the_scene(res, tmp_path):
+    text = ("Gunmen on motorcycles stormed Bulakumri village in Dikwa Local Government Area of Borno State "
+            "late on Sunday, killing nine farmers, police said.")
+    doc = analysed(res, tmp_path, text)
+    assert doc.events
+    loc = doc.events[0].location
+    assert loc.name == "Bulakumri, Dikwa" and loc.iso == "NG" and loc.admin1 == "Borno"
+    assert loc.lat is not None and abs(loc.lat - 12.04) < 0.1      # Dikwa's point, not Borno's centre
+
+
+def test_neighbourhood_of_a_city_keeps_the_city_point(res, tmp_path):
+    text = ("A woman was killed when a Houthi sniper opened fire in the Shuhada neighbourhood in the west of "
+            "Taiz city on Saturday, medics said.")
+    doc = analysed(res, tmp_path, text)
+    assert doc.events
+    loc = doc.events[0].location
+    assert loc.name == "Shuhada neighbourhood, Taiz city" and loc.iso == "YE"
+    assert loc.lat is not None and abs(loc.lat - 13.58) < 0.1
+
+
+def test_unknown_village_with_only_the_country_known_keeps_its_name(res, tmp_path):
+    text = ("Somali troops said on Tuesday they had repelled an al-Shabaab attack on the village of Ceel "
+            "Xaarey in Somalia, killing 12 militants.")
+    doc = analysed(res, tmp_path, text)
+    assert doc.events
+    loc = doc.events[0].location
+    assert loc.name == "Ceel Xaarey" and loc.iso == "SO" and loc.precision == "region"
+
+
+@pytest.mark.parametrize("text,name,iso", [
+    ("Bandits abducted 40 pupils from a boarding school in northwest Nigeria on Friday, police said.",
+     "northwest Nigeria", "NG"),
+    ("Rival armed groups clashed in the east of Libya on Sunday, killing six fighters.", "eastern Libya", "LY"),
+    ("Government forces and clan militias recaptured three villages from al-Shabaab in central Somalia "
+     "last week.", "central Somalia", "SO"),
+])
+def test_direction_regions_are_the_scene(res, tmp_path, text, name, iso):
+    doc = analysed(res, tmp_path, text)
+    assert doc.events and (doc.events[0].location.name, doc.events[0].location.iso) == (name, iso)
+    assert doc.events[0].location.precision == "region"
+
+
+def test_oblast_is_the_region_entry(res, tmp_path):
+    doc = analysed(res, tmp_path, "Russian drones struck energy facilities in the Kharkiv region overnight, "
+                                  "injuring two workers, Ukrainian officials said.")
+    assert doc.events
+    loc = doc.events[0].location
+    assert loc.iso == "UA" and loc.precision == "region" and loc.admin1 and loc.admin1.startswith("Khark")
+
+
+def test_the_town_told_before_despite_a_region_in_the_sentence(res, tmp_path):
+    text = ("Syrian government forces closed in on Saraqib on Sunday.\n\n"
+            "They have encircled the town since January, and their artillery shelled rebel positions on "
+            "Monday, killing three fighters in Idlib province, the monitor said.")
+    doc = analysed(res, tmp_path, text)
+    shelled = [e for e in doc.events if "shelled" in e.trigger]
+    assert shelled and all(e.location.name == "Saraqib" for e in shelled)
+
+
+def test_the_city_after_a_neighbourhood_is_its_town(res, tmp_path):
+    text = ("Gunmen killed a trader in the Hodan district of Mogadishu on Monday, police said.\n\n"
+            "The city has seen a string of grenade attacks on shops this month, killing at least five people.")
+    doc = analysed(res, tmp_path, text)
+    later = [e for e in doc.events if e.spans[0].start >= text.index("The city")]
+    assert later and all(e.location.name == "Mogadishu" for e in later)
+
+
+def test_a_local_wing_acts_in_its_own_town(res, tmp_path):
+    text = ("Militants loyal to the Islamic State have spread across Afghanistan. A statement said the "
+            "Jalalabad wing of Islamic State was behind two car bombs outside government offices last week.")
+    doc = analysed(res, tmp_path, text)
+    bombs = [e for e in doc.events if e.spans[0].start >= text.index("A statement")]
+    assert bombs and all(e.location.name == "Jalalabad" for e in bombs), locations(doc)
+
+
+def test_the_capital_is_the_focus_countrys_capital(res, tmp_path):
+    text = ("Fighting flared near Kismayo on Monday, officials in Somalia said.\n\n"
+            "On Tuesday a car bomb exploded outside a hotel in the capital, killing six people.")
+    doc = analysed(res, tmp_path, text)
+    bomb = [e for e in doc.events if e.spans[0].start >= text.index("On Tuesday")]
+    assert bomb and bomb[0].location.name == "Mogadishu", locations(doc)
+
+
+def test_a_provincial_capital_is_not_the_national_one(res, tmp_path):
+    text = ("Clashes were reported in Kandahar province, Afghanistan, on Monday.\n\n"
+            "Gunmen attacked a police post in the provincial capital overnight, killing two officers.")
+    doc = analysed(res, tmp_path, text)
+    raid = [e for e in doc.events if e.spans[0].start >= text.index("Gunmen")]
+    assert raid and raid[0].location.name != "Kabul", locations(doc)

@@ -305,3 +305,106 @@ def test_territory_carved_out_and_fighters_flocking_are_two_events(pipe, res):
 def test_new_recruits_are_people_not_recruitment(pipe, res):
     subs = sub_types(pipe, res, "New recruits of the militia were seen in the market of Kismayo.")
     assert CHANGE not in subs
+
+
+# ---------------------------------------------------------------- detection, round 3
+# Texts written for these tests (Libya, Ethiopia, Gaza, Sahel, Pakistan, Mali, Nigeria,
+# Somalia).  Expected codings follow the gold README: background events count (a war
+# breaking out, an invasion, a town held years ago), a habit of violence in a place is one
+# event, a pact binding states is an agreement, stones thrown by a crowd are a riot.
+CLASH = "Armed clash"
+RIOT = "Violent demonstration"
+
+ROUND3_FOUND = [
+    ("The dispute between the two militias erupted into fighting in Tripoli last August.", CLASH),
+    ("Ethiopia's northern Tigray region descended into civil war in November 2020.", CLASH),
+    ("Thousands have died since Israel launched its ground invasion of Gaza in October 2023.", CLASH),
+    ("Russia invaded Ukraine in February 2022.", CLASH),
+    ("Ethiopian troops invaded Somalia in December 2006.", CLASH),
+    ("Mali, Niger and Burkina Faso signed a mutual defence pact in Bamako in September 2023.", AGREEMENT),
+    ("Unknown men set off a bomb at a bus stop in Quetta on Sunday.", "Remote explosive/landmine/IED"),
+    ("Angry youths hurled stones at police and torched a car in Bamako on Friday.", RIOT),
+    ("Residents pelted the governor's convoy with stones in Maiduguri on Tuesday.", RIOT),
+    ("Attacks have moved to central Mali, where jihadists ambush convoys and burn villages.", CLASH),
+]
+
+
+@pytest.mark.parametrize("text,sub_type", ROUND3_FOUND, ids=[t[:40] for t, _ in ROUND3_FOUND])
+def test_round3_event_is_found(pipe, res, text, sub_type):
+    assert sub_type in sub_types(pipe, res, text)
+
+
+ROUND3_TRAPS = [
+    "The debate in parliament descended into a war of words.",
+    "Food prices exploded into a crisis in Kano.",
+    "Locusts invaded farms across Kano state in June.",
+    "Fans invaded the pitch in Lagos after the final whistle.",
+    "Critics called the new law an invasion of privacy.",
+    "Kenya and Uganda signed a trade treaty creating a customs union in Nairobi.",
+    "The two airlines signed an agreement creating an alliance in Nairobi.",
+    "Children threw stones into the river near Kano.",
+]
+
+
+@pytest.mark.parametrize("text", ROUND3_TRAPS)
+def test_round3_trap_gives_no_event(pipe, res, text):
+    events = analyse(pipe, res, text).events
+    assert events == [], [(e.sub_type, e.trigger) for e in events]
+
+
+def test_stones_and_arson_by_youths_are_one_riot(pipe, res):
+    # the car set alight is part of the riot, not a separate looting event
+    subs = sub_types(pipe, res, "Angry youths hurled stones at police and torched a car in Bamako on Friday.")
+    assert subs == [RIOT]
+
+
+def test_shelling_and_air_strikes_are_two_events(pipe, res):
+    # 'air' belongs to the strikes: the shelling stays a shelling (even when the parser hangs
+    # 'shelling' on 'strikes' as a modifier)
+    subs = sub_types(pipe, res, "Government forces kept up shelling and air strikes on villages near Kidal.")
+    assert sorted(subs) == ["Air/drone strike", "Shelling/artillery/missile attack"]
+
+
+def test_a_town_held_years_ago_is_not_todays_capture(pipe, res):
+    doc = analyse(pipe, res, "Al-Shabaab fighters occupied Kismayo in 2008. "
+                             "Al-Shabaab fighters captured Kismayo again on Monday, killing five soldiers.")
+    takes = [e for e in doc.events if e.sub_type == OVERTAKE]
+    assert len(takes) == 2
+    assert sorted(e.date.earliest[:4] for e in takes) == ["2008", "2024"]
+
+
+def test_a_war_outbreak_has_its_place(pipe, res):
+    doc = analyse(pipe, res, "The dispute between the two militias erupted into fighting in Tripoli last August.")
+    (e,) = doc.events
+    assert e.location.name == "Tripoli"
+
+
+def test_far_apart_windows(res):
+    from sitrep.extract.events.restate import _far_apart
+    old = DateWindow(earliest="2012-01-01", latest="2012-12-31", source="text")
+    today = DateWindow(earliest="2024-03-01", latest="2024-03-07", source="publication")
+    monday = DateWindow(earliest="2024-02-26", latest="2024-02-26", source="text")
+    assert _far_apart(old, today) and _far_apart(today, old)
+    assert not _far_apart(monday, today)
+    assert not _far_apart(today, today)      # neither dated by the text: no judgement
+
+
+def test_a_pronoun_sentence_with_its_own_year_is_not_a_follow_up(pipe, res):
+    # "It" is the group of the sentence before, but 2014 is another occurrence than 2023's
+    doc = analyse(pipe, res, "Boko Haram fighters seized the town of Gwoza in northeast Nigeria in 2023. "
+                             "It briefly occupied Bama in 2014.")
+    places = sorted(e.location.name for e in doc.events if e.sub_type == OVERTAKE)
+    assert len(places) == 2 and places[0] == "Bama" and places[1].startswith("Gwoza")
+
+
+def test_headline_in_present_tense_and_the_body_on_monday_are_one_protest(pipe, res):
+    text = ("Mali: police fire tear gas at opposition marchers in Bamako\n\n"
+            "BAMAKO - Police fired tear gas on Monday to disperse hundreds of opposition supporters "
+            "who marched through the capital Bamako, witnesses said.")
+    doc = Document(id="h", doc="h", text=text,
+                   published=DateWindow(earliest="2024-03-05", latest="2024-03-05", source="metadata"))
+    kept, dropped = pipe([doc], res=res)
+    assert not dropped
+    protests = [e for e in kept[0].events if e.type == "Protests"]
+    assert len(protests) == 1, [(e.sub_type, e.date) for e in protests]
+    assert protests[0].sub_type == "Protest with intervention"

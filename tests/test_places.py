@@ -451,3 +451,139 @@ def test_acled_geo_precision_from_wording(nlp, gaz, text, piece, precision):
     p = _place_at(doc, piece)
     assert p is not None and p.precision == precision
     assert geo_precision(p.precision) == {"city": 1, "near": 2}[precision]
+
+
+# ---- villages, neighbourhoods, districts below the gazetteer (names invented for the tests) ----
+
+def local_place(doc, piece):
+    return next((p for p in doc.places if piece in p.text), None)
+
+
+def test_unknown_village_takes_its_town_container(nlp, gaz):
+    text = ("Gunmen on motorcycles stormed Bulakumri village in Dikwa local government area of Borno "
+            "state on Sunday, killing nine farmers, police said.")
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = local_place(doc, "Bulakumri")
+    assert p is not None and p.name == "Bulakumri, Dikwa"
+    assert p.iso == "NG" and p.admin1 == "Borno" and p.precision == "city"
+    assert near(p, 12.04, 13.92, km=5)                       # Dikwa town: the village's own point is unknown
+    assert not any(q.text.startswith("Dikwa") for q in doc.places)   # one place for the phrase
+    loc = location_for(doc, 0, len(text))
+    assert loc.name == "Bulakumri, Dikwa"                    # the village, not the state that locates it
+
+
+def test_neighbourhood_in_a_part_of_a_city(nlp, gaz):
+    text = "A mortar round hit the Shuhada neighbourhood in the west of Taiz city, wounding two children."
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = local_place(doc, "Shuhada")
+    assert p is not None and p.name == "Shuhada neighbourhood, Taiz city"
+    assert p.iso == "YE" and near(p, 13.58, 44.02, km=5)
+
+
+def test_village_of_form_in_a_region_has_no_point(nlp, gaz):
+    text = "Russian drones hit the village of Pryvilnohirske in the Zaporizhzhia region overnight, killing two."
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = local_place(doc, "Pryvilnohirske")
+    assert p is not None and p.name.startswith("Pryvilnohirske, Zaporizhzhia")
+    # an oblast's centre can lie 100 km from the village: the region, without a point
+    assert p.iso == "UA" and p.precision == "region" and p.lat is None
+    assert p.admin1 and p.admin1.startswith("Zapori")
+
+
+def test_township_village_in_myanmar(nlp, gaz):
+    text = "Junta jets bombed Kyauk Sein village in Kanbalu township on Tuesday, the local resistance said."
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = local_place(doc, "Kyauk Sein")
+    assert p is not None and p.name == "Kyauk Sein, Kanbalu township" and p.iso == "MM"
+    assert near(p, 23.2, 95.52, km=5)
+
+
+def test_a_namesake_town_abroad_is_not_the_neighbourhood(nlp, gaz):
+    # Malakal is a town of South Sudan; here it names a quarter of Aden
+    text = "Separatist fighters clashed with police in the Malakal neighbourhood of Aden on Friday."
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = local_place(doc, "Malakal")
+    assert p is not None and p.iso == "YE" and near(p, 12.78, 45.04, km=10)
+    assert p.name == "Malakal neighbourhood, Aden"
+
+
+def test_camp_in_a_known_town(nlp, gaz):
+    text = "Al-Shabaab fighters attacked the Tawakal camp in Afgooye at dawn, residents told reporters."
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = local_place(doc, "Tawakal")
+    assert p is not None and p.name == "Tawakal camp, Afgooye" and p.iso == "SO"
+    assert near(p, 2.14, 45.12, km=5)
+
+
+def test_known_district_without_container_is_left_to_the_gazetteer(nlp, gaz):
+    doc = parsed(nlp, "Jihadists attacked an army post in the Gao region of Mali on Monday.")
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = local_place(doc, "Gao")
+    assert p is not None and p.iso == "ML" and p.precision == "region"
+
+
+@pytest.mark.parametrize("text,piece,name,iso", [
+    ("Bandits abducted 40 pupils in northwest Nigeria on Friday.", "northwest", "northwest Nigeria", "NG"),
+    ("Troops fought militants across north-east Nigeria last week.", "north-east", "north-east Nigeria", "NG"),
+    ("Rival militias clashed in the east of Libya on Sunday.", "east of", "eastern Libya", "LY"),
+    ("Government forces retook two villages in central Somalia.", "central", "central Somalia", "SO"),
+    ("Myanmar's army shelled rebel positions in northern Rakhine State.", "northern", "northern Rakhine State", "MM"),
+])
+def test_direction_gives_a_region_of_the_country(nlp, gaz, text, piece, name, iso):
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = local_place(doc, piece)
+    assert p is not None and p.name == name and p.iso == iso
+    assert p.precision == "region" and p.lat is None      # no honest centroid for "northwest X"
+
+
+def test_possessive_country_is_not_a_direction_region(nlp, gaz):
+    doc = parsed(nlp, "Officials in northern Nigeria's capital region said nothing.")
+    doc.places = find_places(doc, gazetteer=gaz)
+    assert all(not p.name or not p.name.startswith("northern Nigeria") for p in doc.places)
+
+
+def test_local_places_on_odd_text(nlp, gaz):
+    for text in ("", "village of", "The village in the of", "Деревня village in Київ region",
+                 "A village " * 500):
+        doc = parsed(nlp, text)
+        assert isinstance(find_places(doc, gazetteer=gaz), list)
+
+
+def test_displacement_camp_in_a_town(nlp, gaz):
+    text = "RSF shells struck the Kalma displacement camp in Nyala on Tuesday, killing 11 people."
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = local_place(doc, "Kalma")
+    assert p is not None and p.name == "Kalma camp, Nyala" and p.iso == "SD"
+    assert near(p, 12.05, 24.88, km=10)
+
+
+def test_a_groups_camp_is_not_a_place(nlp, gaz):
+    text = "Peacekeepers fled the UN camp in Bor after militias attacked the Wagner camp near Kidal."
+    mentions = [Mention(text.index("Wagner"), text.index("Wagner") + 6, "Wagner", "ARMED_GROUP")]
+    doc = parsed(nlp, text, mentions=mentions)
+    doc.places = find_places(doc, gazetteer=gaz)
+    assert not any("camp" in p.text for p in doc.places)
+
+
+def test_district_of_a_region_is_named_alone(nlp, gaz):
+    text = "Myanmar's army lost a battalion base in Kyaukhtu township in western Rakhine State on Friday."
+    doc = parsed(nlp, text)
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = local_place(doc, "Kyaukhtu")
+    assert p is not None and p.name == "Kyaukhtu township" and p.iso == "MM" and p.admin1 == "Rakhine"
+    assert p.precision == "region"
+
+
+def test_sentence_start_article_is_not_part_of_the_name(nlp, gaz):
+    doc = parsed(nlp, "The Karama neighbourhood of Aden came under mortar fire on Sunday.")
+    doc.places = find_places(doc, gazetteer=gaz)
+    p = local_place(doc, "Karama")
+    assert p is not None and p.name == "Karama neighbourhood, Aden" and p.text.startswith("Karama")

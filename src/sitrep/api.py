@@ -54,9 +54,32 @@ class RunSummary:
         return 1 if self.quarantined else 0
 
 
-def _stream(items: Iterable[Document | Quarantined], *, summary: RunSummary, is_stored: Callable[[str], bool],
+def _looked_up(items: Iterable[Document | Quarantined], *, size: int,
+               lookup: Callable[[list[str]], dict]) -> Iterator[tuple[Document | Quarantined, dict]]:
+    """Each item with what ``lookup`` says of the document ids of its group of ``size`` items.
+
+    One store query per group instead of one per document.
+    """
+    group: list[Document | Quarantined] = []
+    for item in items:
+        group.append(item)
+        if len(group) >= size:
+            known = lookup([x.id for x in group if isinstance(x, Document)])
+            yield from ((x, known) for x in group)
+            group = []
+    if group:
+        known = lookup([x.id for x in group if isinstance(x, Document)])
+        yield from ((x, known) for x in group)
+
+
+def _stream(items: Iterable[Document | Quarantined], *, summary: RunSummary,
+            is_stored: Callable[[str, dict], bool], lookup: Callable[[list[str]], dict],
             name_taken: Callable[[Document], bool], batch_size: int, meta: deque) -> Iterator[list[Document]]:
-    """Group ingested documents into batches; note per batch its quarantines and finished inputs."""
+    """Group ingested documents into batches; note per batch its quarantines and finished inputs.
+
+    ``lookup`` (document ids -> stored paths) is asked once per group of documents;
+    ``is_stored(doc_id, known)`` decides from its answer.
+    """
     from .ingest import fingerprint
     seen: set[str] = set()
     names: dict[str, str] = {}   # doc name -> document id, in this run
@@ -83,7 +106,7 @@ def _stream(items: Iterable[Document | Quarantined], *, summary: RunSummary, is_
         batch, bad, done_inputs = [], [], []
         return out
 
-    for item in items:
+    for item, known in _looked_up(items, size=batch_size, lookup=lookup):
         path = item.path if isinstance(item, Document) else item.source
         if path != current:
             finish(current)
@@ -95,7 +118,7 @@ def _stream(items: Iterable[Document | Quarantined], *, summary: RunSummary, is_
             summary.quarantined.append(item)
             continue
         counts[path][0] += 1
-        if item.id in seen or is_stored(item.id):
+        if item.id in seen or is_stored(item.id, known):
             summary.documents_duplicate += 1
             continue
         seen.add(item.id)
@@ -137,16 +160,17 @@ def run(inputs: Iterable[str], *, db: str = "sitrep.db", workers: int | None = N
     changed: set[str] = set()   # inputs read by an earlier run that differ now
 
     def skip(path: str, size: int, mtime_ns: int) -> bool:
-        if store.input_unchanged(path, size, mtime_ns):
+        seen = store.input_fingerprint(path)
+        if seen == (size, mtime_ns):
             summary.files_unchanged += 1
             return True
-        if store.input_known(path):
+        if seen is not None:
             changed.add(path)
         return False
 
-    def is_stored(doc_id: str) -> bool:
+    def is_stored(doc_id: str, known: dict) -> bool:
         # a document of a changed file is stored again: its old copy is about to go
-        return store.has_document(doc_id, ignore_paths=changed)
+        return any(p is None or p not in changed for p in known.get(doc_id, ()))
 
     items = iter_inputs(inputs, settings=settings, skip=skip)   # a missing path fails here (E101), no database made
     store = Store(db)
@@ -156,8 +180,10 @@ def run(inputs: Iterable[str], *, db: str = "sitrep.db", workers: int | None = N
         store.migrate()
         run_id = store.start_run({"inputs": inputs, "stages": list(stages)})
         meta: deque = deque()
-        batches = _stream(items, summary=summary, is_stored=is_stored, batch_size=settings.batch_size, meta=meta,
+        batches = _stream(items, summary=summary, is_stored=is_stored, lookup=store.stored_paths,
+                          batch_size=settings.batch_size, meta=meta,
                           name_taken=lambda d: store.doc_name_taken(d.doc, doc_id=d.id, path=d.path))
+        pending = None
         for docs, dropped in process(batches, names=stages, settings=settings, resources=resources,
                                      workers=workers or default_workers(), timings=summary.timings):
             bad, done_inputs = meta.popleft()
@@ -178,10 +204,17 @@ def run(inputs: Iterable[str], *, db: str = "sitrep.db", workers: int | None = N
                     summary.documents_not_analysed += 1
             if on_progress:
                 on_progress("documents", len(docs))
+            if corpus and docs:
+                # the reuse matching of what is committed runs while the pool parses the next batches,
+                # so that the serial tail after the last batch is short
+                t1 = time.perf_counter()
+                pending = pending or _corpus_pending(store)
+                pending.index()
+                summary.timings["corpus"] = summary.timings.get("corpus", 0.0) + time.perf_counter() - t1
         if corpus:
             t1 = time.perf_counter()
-            result = update_corpus(store)
-            summary.timings["corpus"] = time.perf_counter() - t1
+            result = (pending or _corpus_pending(store)).finish()
+            summary.timings["corpus"] = summary.timings.get("corpus", 0.0) + time.perf_counter() - t1
             summary.reuses = result.get("reuses", 0)
         summary.fused_events = store.stats()["fused_events"]
         summary.seconds = time.perf_counter() - t0
@@ -226,6 +259,11 @@ def _preload_corpus() -> None:
     import threading
     threading.Thread(target=importlib.import_module, args=(f"{__package__}.corpus",),
                      name="sitrep-preload-corpus", daemon=True).start()
+
+
+def _corpus_pending(store):
+    from . import corpus
+    return corpus.Pending(store)
 
 
 def update_corpus(store) -> dict:

@@ -22,55 +22,106 @@ INDEX_KEY = "reuse_index"      # state key of the whole-index blob older databas
 CHUNK = 256   # pending documents held in memory at once (texts are dropped after reuse)
 
 
-def update(store, *, chunk: int = CHUNK) -> dict:
-    rowids = store.pending_rowids()
-    stale = store.stale_blocks()  # blocks that lost mentions: a changed input's old documents
-    if not rowids and not stale:
-        return {"reuses": 0, "fused": 0}
-    _backfill_blocks(store)
-    index = _load_index(store)
-    # Reuse chunk by chunk: each chunk is checked against the index, which holds every earlier
-    # chunk, so the links are those of one pass over all; only names and links are kept.
-    found: dict[str, list] = {}
-    ids: dict[str, str] = {}
-    new_blocks: set[str] = set()
-    for i in range(0, len(rowids), chunk):
-        docs = store.documents_by_rowids(rowids[i:i + chunk])
-        for name, items in find_reuse(docs, index=index, fetch=store.document).items():
-            found.setdefault(name, []).extend(items)
-        store.write_reuse_entries([(d.id, d.doc, *_entry_row(index, d.doc)) for d in docs])
-        rows = [(k, d.id, ev.id) for d in docs for ev in d.events for k in fusion.blocking_keys(ev)]
-        store.write_event_blocks([d.id for d in docs], rows)
-        new_blocks.update(k for k, _, _ in rows)
-        ids.update((d.doc, d.id) for d in docs)
-    del index
-    n_reuse = sum(len(v) for v in found.values())
-    pending_names = set(ids)
-    for name in found:
-        if name not in ids:  # an earlier document found to copy a new one
-            earlier = store.doc_id_of(name)
-            if earlier is not None:
-                ids[name] = earlier
-    reuses = {ids[name]: items for name, items in found.items() if name in ids and items}
+def update(store, *, chunk: int | None = None) -> dict:
+    """Reuse, fusion, series and contradictions for every document not yet seen."""
+    pending = Pending(store, chunk=chunk)
+    pending.index()
+    return pending.finish()
 
-    stored_pairs = [(a, b) for a, b, _rel in store.reuse_pairs()]
-    pairs = stored_pairs + [(name, r.other) for name, items in found.items() for r in items]
-    groups = source_groups(pairs)
-    before = source_groups(stored_pairs)
-    # earlier documents whose source group a new link changed: their fused events name the old group
-    regrouped = {doc for doc in groups if before.get(doc, doc) != groups[doc]} - pending_names
-    seeds = new_blocks | set(stale) | store.blocks_of_documents(sorted(regrouped))
 
-    with store.transaction():
-        store.write_reuses(reuses)
-        n_fused, touched = _fuse_blocks(store, seeds, groups=groups)
-        touched |= set(stale)
-        store.mark_touched(touched)
-        _write_series_and_contradictions(store, groups=groups)
-        store.conn.execute("DELETE FROM state WHERE key IN (?, ?)", ("stale_blocks", INDEX_KEY))
-        store.conn.executemany("UPDATE documents SET corpus_done=1 WHERE id=?",
-                               [(ids[n],) for n in sorted(pending_names)])
-    return {"reuses": n_reuse, "fused": n_fused}
+class Pending:
+    """The corpus step in two halves, so that a run can do the first while workers parse.
+
+    :meth:`index` matches the stored documents not yet seen against the reuse index and
+    stores their index rows and fusion blocking keys (call it after each committed batch);
+    :meth:`finish` indexes what is left, then writes links, fusion, series and
+    contradictions and marks the documents seen, in one transaction.  A run killed in
+    between leaves the documents unseen: the next run matches them again (their index rows
+    are replaced, as when a chunked update was killed).
+    """
+
+    def __init__(self, store, *, chunk: int | None = None):
+        self.store = store
+        self.chunk = chunk or CHUNK
+        self._index: ReuseIndex | None = None
+        self._done: set[int] = set()       # rowids indexed by this object
+        self._last = 0                     # the highest of them
+        self.found: dict[str, list] = {}
+        self.ids: dict[str, str] = {}
+        self.new_blocks: set[str] = set()
+
+    def index(self, *, full: bool = False) -> int:
+        """Index the pending documents not indexed yet, whole chunks only; returns how many were.
+
+        Only whole chunks (in ingestion order) are taken, the rest waits for more documents
+        or :meth:`finish` (``full``): so the chunks, and the links found (the candidates per
+        document are capped, so the order of adding can matter), are those of one pass over
+        everything pending, however the batches came and wherever an earlier run was killed.
+        Between batches only rows above the last one indexed are read (a run only appends).
+        """
+        store = self.store
+        after = 0 if full else self._last
+        rowids = [r for r in store.pending_rowids(after=after) if r not in self._done]
+        if not full:
+            rowids = rowids[:len(rowids) - len(rowids) % self.chunk]
+        if not rowids:
+            return 0
+        if self._index is None:
+            _backfill_blocks(store)
+            self._index = _load_index(store)
+        # Reuse chunk by chunk: each chunk is checked against the index, which holds every earlier
+        # chunk, so the links are those of one pass over all; only names and links are kept.
+        for i in range(0, len(rowids), self.chunk):
+            docs = store.documents_by_rowids(rowids[i:i + self.chunk])
+            for name, items in find_reuse(docs, index=self._index, fetch=store.document).items():
+                self.found.setdefault(name, []).extend(items)
+            store.write_reuse_entries([(d.id, d.doc, *_entry_row(self._index, d.doc)) for d in docs])
+            rows = [(k, d.id, ev.id) for d in docs for ev in d.events for k in fusion.blocking_keys(ev)]
+            store.write_event_blocks([d.id for d in docs], rows)
+            self.new_blocks.update(k for k, _, _ in rows)
+            self.ids.update((d.doc, d.id) for d in docs)
+        self._done.update(rowids)
+        self._last = max(self._last, rowids[-1])
+        return len(rowids)
+
+    def finish(self) -> dict:
+        store = self.store
+        self.index(full=True)
+        stale = store.stale_blocks()  # blocks that lost mentions: a changed input's old documents
+        if not self.ids and not stale:
+            return {"reuses": 0, "fused": 0}
+        if self._index is None:   # only stale blocks: still bring older databases up to date
+            _backfill_blocks(store)
+            _load_index(store)
+        self._index = None
+        found, ids = self.found, dict(self.ids)
+        n_reuse = sum(len(v) for v in found.values())
+        pending_names = set(ids)
+        for name in found:
+            if name not in ids:  # an earlier document found to copy a new one
+                earlier = store.doc_id_of(name)
+                if earlier is not None:
+                    ids[name] = earlier
+        reuses = {ids[name]: items for name, items in found.items() if name in ids and items}
+
+        stored_pairs = [(a, b) for a, b, _rel in store.reuse_pairs()]
+        pairs = stored_pairs + [(name, r.other) for name, items in found.items() for r in items]
+        groups = source_groups(pairs)
+        before = source_groups(stored_pairs)
+        # earlier documents whose source group a new link changed: their fused events name the old group
+        regrouped = {doc for doc in groups if before.get(doc, doc) != groups[doc]} - pending_names
+        seeds = self.new_blocks | set(stale) | store.blocks_of_documents(sorted(regrouped))
+
+        with store.transaction():
+            store.write_reuses(reuses)
+            n_fused, touched = _fuse_blocks(store, seeds, groups=groups)
+            touched |= set(stale)
+            store.mark_touched(touched)
+            _write_series_and_contradictions(store, groups=groups)
+            store.conn.execute("DELETE FROM state WHERE key IN (?, ?)", ("stale_blocks", INDEX_KEY))
+            store.conn.executemany("UPDATE documents SET corpus_done=1 WHERE id=?",
+                                   [(ids[n],) for n in sorted(pending_names)])
+        return {"reuses": n_reuse, "fused": n_fused}
 
 
 def _entry_row(index: ReuseIndex, name: str) -> tuple:

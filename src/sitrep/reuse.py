@@ -64,6 +64,8 @@ def _load_words() -> dict:
         "credit": credit,
         # one compiled pattern per phrase, not a fresh compile per passage checked
         "credit_res": tuple((c, re.compile(r"\b" + re.escape(c) + r"\b")) for c in credit),
+        # any of them: one search rules out most passages before the phrase-by-phrase one
+        "credit_any": re.compile(r"\b(?:" + "|".join(re.escape(c) for c in credit) + r")\b") if credit else None,
         "open": frozenset(data["quote_marks"]["open"]),
         "close": frozenset(data["quote_marks"]["close"]),
     }
@@ -622,6 +624,8 @@ def _sources(text: str) -> set[str]:
 
 def _cues(text: str) -> set[str]:
     text = normalise(text)
+    if _WORDS["credit_any"] is None or _WORDS["credit_any"].search(text) is None:
+        return set()
     return {c for c, rx in _WORDS["credit_res"] if rx.search(text)}
 
 
@@ -642,10 +646,15 @@ def _credited(side: _Side, start: int, end: int, source_passage: str, other_outl
     lead = (before.rstrip()[-1:] or text[start:start + 1])
     opens = sum(ch in _WORDS["open"] for ch in before.replace("'", ""))
     quoted = (lead in _WORDS["open"] or opens % 2 == 1) and source_passage.lstrip()[:1] not in _WORDS["open"]
-    cues = _cues(context) - _cues(source_passage)
-    names_other = bool(other_outlet) and normalise(other_outlet) in normalise(context) \
-        and normalise(other_outlet) not in normalise(source_passage)
-    return bool(cues) and (quoted or names_other)
+    if not quoted and not other_outlet:
+        return False
+    cues = _cues(context)
+    if cues:   # the source passage's own cues are read only when the context has some
+        cues -= _cues(source_passage)
+    if not cues:
+        return False
+    return quoted or (normalise(other_outlet) in normalise(context)
+                      and normalise(other_outlet) not in normalise(source_passage))
 
 
 def _direction(a: _Side, b: _Side, share_a: float, share_b: float) -> tuple[_Side, _Side]:

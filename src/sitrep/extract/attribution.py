@@ -12,7 +12,7 @@ The word lists are data: ``data/speech_verbs.txt`` and ``data/hedges.txt``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -522,7 +522,13 @@ def _speaker_from_token(doc, tok, *, verb, earlier) -> Speaker | None:
     return Speaker(canonical or name, affiliation, via, s, e)
 
 
+_ACCORDING_TO = re.compile(r"\baccording to\s+([^,.;:\n]+)", re.IGNORECASE)
+
+
 def _according_to(doc, sent, *, earlier) -> Speaker | None:
+    sent_text = sent.text
+    if "according" not in sent_text.lower():   # most sentences: skip the token walk and the regex
+        return None
     for tok in sent:
         if tok.lower_ == "according":
             for prep in tok.children:
@@ -539,7 +545,7 @@ def _according_to(doc, sent, *, earlier) -> Speaker | None:
                                         sp.name = f"{sp.name} and {cp[0]}"
                             return sp
     # the parser does not always attach "according to" as above: read the words after it
-    m = re.search(r"\baccording to\s+([^,.;:\n]+)", sent.text, re.IGNORECASE)
+    m = _ACCORDING_TO.search(sent_text)
     if m:
         name = m.group(1).strip()
         start = sent.start_char + m.start(1)
@@ -548,9 +554,20 @@ def _according_to(doc, sent, *, earlier) -> Speaker | None:
 
 
 def _speech_verbs(sent, *, exclude=None):
-    for tok in sent:
-        if tok.lemma_ in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX") and (exclude is None or tok.i not in exclude):
-            yield tok
+    sdoc = sent.doc
+    at = _speech_verb_index(sdoc)
+    for i in at[bisect_left(at, sent.start):bisect_left(at, sent.end)]:
+        if exclude is None or i not in exclude:
+            yield sdoc[i]
+
+
+def _speech_verb_index(sdoc) -> list[int]:
+    """Token indices of the document's speech verbs, found once per document (kept on the Doc)."""
+    at = sdoc.user_data.get("sitrep.speech_verbs")
+    if at is None:
+        at = [t.i for t in sdoc if t.lemma_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")]
+        sdoc.user_data["sitrep.speech_verbs"] = at
+    return at
 
 
 def _is_ancestor(verb, tok) -> bool:

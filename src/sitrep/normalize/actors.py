@@ -290,6 +290,9 @@ class _Cand:
     source: str         # table | pattern | spacy | acronym
     actor_id: str | None = None
     priority: int = 0
+    branch: str | None = None   # a branch of a group: key of what qualifies it ("" if nothing)
+    parent: str | None = None   # a branch's parent group: its table id, if known
+    owner: str | None = None    # the country a state body belongs to, written before it ("X's army")
 
 
 def _line_is_caps(tok) -> bool:
@@ -330,6 +333,12 @@ def _table_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
         if j >= 0 and _fold(sdoc[j].text) in _ARTICLES and sdoc[j].idx + len(sdoc[j].text) >= sdoc[start].idx - 1:
             start = j
         actor = m.table.actors[alias.actor_id]
+        if actor.type == "GOV_BODY":
+            # "Russia's Defence Ministry": the body is named after the possessive, and the
+            # country stays a mention of its own (as annotators list it)
+            poss = [k for k in range(start + 1, end - 1) if sdoc[k].text in ("'s", "’s")]
+            if poss and _split_from_owner(sdoc[poss[-1] + 1:end], m):
+                start = poss[-1] + 1
         if actor.type == "ARMED_GROUP" and end < len(sdoc) and sdoc[end].lower_ in m.rule("generic_after_actor") \
                 and sdoc[end - 1].text[:1].isupper():
             end += 1  # "the Islamic State group"
@@ -471,22 +480,45 @@ def _pattern_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
 def _gov_matches(sdoc, m: EntityMatcher, is_place: Callable[[str], bool]) -> list[_Cand]:
     """State forces named by country: "Libyan security forces", "Yemen's army"."""
     nouns = sorted((tuple(p.split()) for p in m.rule("gov_nouns_after_country")), key=len, reverse=True)
+    local_nouns = sorted((tuple(p.split()) for p in m.rule("gov_nouns_after_place")), key=len, reverse=True)
     out = []
     for ent in sdoc.ents:
         place = ent.label_ == "GPE" or ent.label_ in ("PERSON", "ORG") and is_place(ent.text)
         if ent.label_ != "NORP" and not place:
             continue
         j = ent.end
-        if place and j < len(sdoc) and sdoc[j].text in ("'s", "’s", "'"):
-            j += 1
-        elif place:
-            continue  # "Libya army" is rare; "Libya forces" often is not a name
         words = [t.lower_ for t in sdoc[j:j + 3]]
+        if place and j < len(sdoc) and sdoc[j].text in ("'s", "’s", "'"):
+            words = [t.lower_ for t in sdoc[j + 1:j + 4]]
+            noun = next((n for n in nouns if tuple(words[:len(n)]) == n), None)
+            if noun is None and len(words) > 1 and words[1] == "ministry" and sdoc[j + 1].is_alpha:
+                noun = tuple(words[:2])   # "Lebanon's health ministry": any one-word portfolio
+            if noun is not None and not _split_from_owner(sdoc[j + 1:j + 1 + len(noun)], m):
+                out.append(_Cand(ent.start, j + 1 + len(noun), "GOV_BODY", "pattern", priority=2))
+            elif noun is not None:
+                # "Ukraine's General Staff": the body is named "General Staff", its country
+                # stays a mention of its own, and the pair keys the entity
+                out.append(_Cand(j + 1, j + 1 + len(noun), "GOV_BODY", "pattern", priority=2,
+                                 owner=sdoc[ent.start:ent.end].text))
+            continue
+        if place:
+            # "Libya army" is rare and "Libya forces" often no name, but "Kano police" is one
+            local = next((n for n in local_nouns if tuple(words[:len(n)]) == n), None)
+            if local is not None:
+                out.append(_Cand(ent.start, j + len(local), "GOV_BODY", "pattern", priority=2))
+            continue
         for noun in nouns:
             if tuple(words[:len(noun)]) == noun:
                 out.append(_Cand(ent.start, j + len(noun), "GOV_BODY", "pattern", priority=2))
                 break
     return out
+
+
+def _split_from_owner(span, m: EntityMatcher) -> bool:
+    """Whether a body after "Country's" is named on its own: offices ("Defence Ministry",
+    "General Staff") are; forces ("Libya's military", "Niger's army") are named with it."""
+    words = {t.lower_ for t in span}
+    return bool(words & m.rule("gov_nouns_split_from_owner"))
 
 
 def _bare_force_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
@@ -534,11 +566,13 @@ def _link_bare_forces(cands, texts, uf: "_UnionFind") -> None:
             kind = _force_word(texts[j])
             if kind:
                 named[kind].add(uf.find(j))
+            named["words:" + actor_key(texts[j])].add(uf.find(j))   # "General Staff" twice
     first_bare: dict[str, int] = {}
     for i, c in enumerate(cands):
         if c.source != "bare-force":
             continue
-        kind = _force_word(texts[i])
+        # a ministry or staff has no kind: only the same words name the same body
+        kind = _force_word(texts[i]) or "words:" + actor_key(texts[i])
         roots = {uf.find(j) for j in named.get(kind, ())}
         if len(roots) == 1:
             uf.union(roots.pop(), i)
@@ -546,6 +580,161 @@ def _link_bare_forces(cands, texts, uf: "_UnionFind") -> None:
             uf.union(first_bare[kind], i)
         else:
             first_bare[kind] = i
+
+
+# ---------------------------------------------------------------------------------------
+# branches of a group: "the Kandahar wing", "ISIS's Somali affiliate"
+
+_QUOTES = {'"', "“", "”", "'", "‘", "’"}
+
+
+def _branch_matches(sdoc, m: EntityMatcher, groups: list[_Cand], is_place: Callable[[str], bool]) -> list[_Cand]:
+    """A group's branch, wing or affiliate, named by where or what it is.
+
+    The press names regional branches apart from their parent ("the Derna wing of
+    the Islamic State", "al-Qaeda's Yemeni affiliate", "Islamic State in Somalia")
+    and they act as actors of their own.  Each match carries the key of its
+    qualifier (the place), so "the Libyan branch" and "IS in Libya" meet.
+    """
+    nouns = m.rule("branch_nouns")
+    by_start = {c.start: c for c in groups}
+    by_end = {c.end: c for c in groups}
+    out = [c for c in (_group_in_place(sdoc, g, m, is_place) for g in groups) if c is not None]
+    taken = {i for c in out for i in range(c.start, c.end)}
+    for t in sdoc:
+        if t.lower_ not in nouns or not t.text.islower() or t.i in taken:
+            continue
+        cand = _branch_around(sdoc, t, m, by_start, by_end, out, is_place, has_groups=bool(groups))
+        if cand is not None:
+            out.append(cand)
+            taken.update(range(cand.start, cand.end))
+    return out
+
+
+def _group_in_place(sdoc, g: _Cand, m: EntityMatcher, is_place) -> _Cand | None:
+    """"Islamic State in Somalia": a transnational group with its country after "in"."""
+    actor = m.table.get(g.actor_id) if g.actor_id else None
+    if actor is None or actor.country is not None or g.end + 1 >= len(sdoc) or sdoc[g.end].lower_ != "in":
+        return None
+    if sdoc[g.end - 1].lower_ in m.rule("generic_after_actor"):
+        return None   # "the Islamic State group in Syria": where the group is, not a branch
+    end = _place_end(sdoc, g.end + 1, is_place)
+    if end is None:
+        return None
+    return _Cand(g.start, end, "ARMED_GROUP", "branch", priority=4,
+                 branch=_qualifier_key([t.text for t in sdoc[g.end + 1:end]], is_place), parent=g.actor_id)
+
+
+def _place_end(sdoc, i: int, is_place) -> int | None:
+    """End of the capitalised place name starting at ``i``, if it is one."""
+    j = i
+    while j < len(sdoc) and j - i < 4 and sdoc[j].text[:1].isupper() and sdoc[j].is_alpha:
+        j += 1
+    if j == i:
+        return None
+    text = sdoc[i:j].text
+    return j if sdoc[i].ent_type_ in ("GPE", "LOC") or is_place(text) else None
+
+
+def _branch_around(sdoc, t, m: EntityMatcher, by_start, by_end, found, is_place, *, has_groups: bool) -> _Cand | None:
+    parent: _Cand | None = None
+    qual: list[str] = []
+    # leftwards: qualifiers, adjectives, a possessive group ("ISIS's Libyan affiliate")
+    start = t.i
+    j = t.i - 1
+    while j >= 0 and t.i - j <= 8:
+        tok = sdoc[j]
+        group = next((c for c in found if c.end == j + 1), None) or by_end.get(j + 1)
+        if tok.text in ("'s", "’s") and (by_end.get(j) or next((c for c in found if c.end == j), None)):
+            j -= 1
+            continue
+        if group is not None and parent is None:
+            parent, start, j = group, group.start, group.start - 1
+            continue
+        if tok.text in _QUOTES:
+            start, j = j, j - 1
+            continue
+        if tok.text[:1].isupper() and tok.is_alpha and tok.lower_ not in m.stop_words and tok.ent_type_ != "DATE":
+            qual.insert(0, tok.text)
+            start, j = j, j - 1
+            continue
+        if tok.pos_ == "ADJ" and tok.text.islower():
+            start, j = j, j - 1
+            continue
+        break
+    if parent is None and start > 0 and sdoc[start - 1].lower_ in ("its", "their"):
+        parent = _group_before(sdoc, start, list(by_end.values()) + found)   # "ISIS and its Sirte wing"
+    while start < t.i and sdoc[start].text in _QUOTES and not any(sdoc[k].text in _QUOTES for k in range(start + 1, t.i)):
+        start += 1  # an unpaired quote mark
+    # rightwards: "... of [the] GROUP", "... in PLACE"
+    end = t.i + 1
+    if end < len(sdoc) and sdoc[end].lower_ == "of":
+        k = end + 1
+        while k < len(sdoc) and sdoc[k].lower_ in ("the", "its", "their"):
+            k += 1
+        group = next((c for c in found if c.start == k), None) or by_start.get(k)
+        if group is None:
+            return None   # "the Kano branch of the bar association": not a group's
+        parent, end = parent or group, group.end
+    elif end + 1 < len(sdoc) and sdoc[end].lower_ == "in" and parent is not None:
+        place_end = _place_end(sdoc, end + 1, is_place)
+        if place_end is not None:
+            qual, end = [x.text for x in sdoc[end + 1:place_end]], place_end
+    if parent is None and not (qual and has_groups and t.lower_ in m.rule("branch_nouns_alone")):
+        return None   # "Idlib province" is a place; "the Idlib wing" is a group's
+    if _after_group_name(sdoc, start, by_end):
+        return None   # "JNIM, al-Qaeda's affiliate ...": a description of the named group
+    if parent is not None and parent.branch:
+        qual = qual or [sdoc[parent.start:parent.end].text]
+    parent_id = (parent.parent or parent.actor_id) if parent is not None else None
+    known = _known_branch(m, parent_id, qual)
+    if known is None and not qual and parent is not None and parent.actor_id:
+        regional = m.table.get(parent.actor_id)
+        # "ISWAP's faction", "the Islamic State's Khorasan branch" (table name): the group itself
+        known = regional if regional is not None and regional.country is not None else None
+    if known is not None:   # "IS's Khorasan branch" is the table's Islamic State Khorasan Province
+        return _Cand(start, end, known.type, "branch", known.id, priority=4)
+    return _Cand(start, end, "ARMED_GROUP", "branch", priority=4,
+                 branch=_qualifier_key(qual, is_place) if qual else "", parent=parent_id)
+
+
+def _known_branch(m: EntityMatcher, parent_id: str | None, qual: list[str]) -> Actor | None:
+    """The table actor a parent's branch names ("Islamic State" + "Khorasan"), if any."""
+    parent = m.table.get(parent_id) if parent_id else None
+    if parent is None or not qual:
+        return None
+    words = " ".join(qual)
+    for alias in (parent.name, *parent.aliases):
+        for form in (f"{alias} {words}", f"{alias} in {words}", f"{alias} {words} Province"):
+            found = m.table.lookup(form)
+            if found is not None and found.id != parent.id:
+                return found
+    return None
+
+
+def _group_before(sdoc, i: int, groups: list[_Cand], *, reach: int = 40) -> _Cand | None:
+    """The group named last before token ``i``, within ``reach`` tokens (what "its" refers to)."""
+    before = [c for c in groups if c.end <= i and i - c.end <= reach]
+    return max(before, key=lambda c: c.end) if before else None
+
+
+def _after_group_name(sdoc, start: int, by_end) -> bool:
+    """Whether the words at ``start`` stand in apposition to a group named just before."""
+    j = start - 1
+    if j < 1 or sdoc[j].text not in (",", "(", "—", "–"):
+        return False
+    return j in by_end or (sdoc[j - 1].text == ")" and any(end < j and end >= j - 4 for end in by_end))
+
+
+def _qualifier_key(words: list[str], is_place) -> str:
+    """Key of a branch's qualifier; a demonym is keyed as its country ("Libyan" -> Libya)."""
+    text = " ".join(words)
+    if len(words) == 1 and not is_place(text):
+        for cut in (1, 2):
+            stem = text[:-cut]
+            if text.endswith(("n", "i")) and len(stem) > 3 and is_place(stem):
+                return actor_key(stem)
+    return actor_key(text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -601,6 +790,11 @@ def _spacy_cands(sdoc, ctx: _Context) -> list[_Cand]:
         text = sdoc[start:end].text
         label = _fix_label(sdoc, start, end, label, text, ctx)
         if label is None:
+            continue
+        poss = [k for k in range(start + 1, end - 1) if sdoc[k].text in ("'s", "’s")]
+        if label == "GOV_BODY" and poss and _split_from_owner(sdoc[poss[-1] + 1:end], m):
+            # "Armenia's Foreign Ministry" tagged whole: the office, owned by the country
+            out.append(_Cand(poss[-1] + 1, end, label, "spacy", priority=1, owner=sdoc[start:poss[-1]].text))
             continue
         out.append(_Cand(start, end, label, "spacy", priority=1))
     return out
@@ -689,7 +883,13 @@ def _group_shape(span, m: EntityMatcher) -> str | None:
     return None
 
 
+_ORDINAL_UNIT_RE = re.compile(r"^\d+(st|nd|rd|th)\s+(\w+\s+)?(\w+)$", re.I)
+
+
 def _org_type(text: str, m: EntityMatcher) -> str | None:
+    unit = _ORDINAL_UNIT_RE.match(text.strip())
+    if unit and unit.group(3) in m.rule("state_unit_heads"):
+        return "GOV_BODY"   # "25th Division", "5th Army Corps": numbered formations of an army
     padded = f" {text} "
     for head in m.rule("gov_heads"):
         if f" {head} " in padded or padded.rstrip().endswith(f" {head}"):
@@ -834,7 +1034,12 @@ def _group(cands: list[_Cand], sdoc, acronyms: dict[str, int], kept_index: dict[
     keys = [actor_key(t) for t in texts]
     first: dict[tuple, int] = {}
     for i, c in enumerate(cands):
-        ident = ("actor", c.actor_id) if c.actor_id else (_FAMILY.get(c.label, c.label), keys[i])
+        if c.branch:
+            ident = ("branch", c.branch)
+        elif c.owner:
+            ident = ("owned", actor_key(c.owner), keys[i])   # Russia's and Ukraine's ministries differ
+        else:
+            ident = ("actor", c.actor_id) if c.actor_id else (_FAMILY.get(c.label, c.label), keys[i])
         if ident in first:
             uf.union(first[ident], i)
         else:
@@ -853,9 +1058,11 @@ def _group(cands: list[_Cand], sdoc, acronyms: dict[str, int], kept_index: dict[
                         and _initials(texts[j]) == texts[i]:
                     uf.union(j, i)
                     break
+    _link_bracketed_names(cands, sdoc, uf)
     _link_surnames(cands, texts, keys, uf)
     _link_short_group_names(cands, texts, keys, uf, m)
     _link_bare_forces(cands, texts, uf)
+    _link_bare_branches(cands, uf)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         groups[uf.find(i)].append(i)
@@ -878,6 +1085,35 @@ def _link_short_group_names(cands, texts, keys, uf: _UnionFind, m: EntityMatcher
                   and keys[j].split()[0] == words[0] and set(words) <= set(keys[j].split())}
         if len(longer) == 1:
             uf.union(longer.pop(), i)
+
+
+def _link_bracketed_names(cands, sdoc, uf: _UnionFind) -> None:
+    """"Houthis (Ansar Allah)", "the VDP's full name (VDP)": a bracket right after a group's
+    name that holds only another name gives a second name of the same group."""
+    by_start = {c.start: j for j, c in enumerate(cands)}
+    for i, c in enumerate(cands):
+        if _FAMILY.get(c.label) != "org" or c.end + 2 >= len(sdoc) or sdoc[c.end].text != "(":
+            continue
+        j = by_start.get(c.end + 1)
+        if j is None:
+            continue
+        d = cands[j]
+        if _FAMILY.get(d.label) != "org" or d.end >= len(sdoc) or sdoc[d.end].text != ")":
+            continue
+        if c.actor_id and d.actor_id and c.actor_id != d.actor_id:
+            continue   # two known actors: the bracket says who leads or backs whom
+        uf.union(i, j)
+
+
+def _link_bare_branches(cands, uf: _UnionFind) -> None:
+    """"the affiliate", "ISIS affiliate": the one qualified branch the document names, if one."""
+    roots = {uf.find(i) for i, c in enumerate(cands) if c.branch}
+    if len(roots) != 1:
+        return
+    root = roots.pop()
+    for i, c in enumerate(cands):
+        if c.branch == "":
+            uf.union(root, i)
 
 
 def _name_parts(key: str) -> list[str]:
@@ -961,7 +1197,20 @@ def _clean_role(text: str) -> str | None:
 
 
 def _canonical(group: list[int], cands, texts, label: str, m: EntityMatcher) -> tuple[str, str]:
+    branch = next((cands[i].branch for i in group if cands[i].branch), None)
     ids = [cands[i].actor_id for i in group if cands[i].actor_id]
+    if branch:
+        # a branch is known by its parent and its qualifier, whatever words name it
+        parent = next((cands[i].parent for i in group if cands[i].parent), None) or "branch"
+        forms = [texts[i] for i in group]
+        best = sorted(Counter(forms), key=lambda f: (-len(actor_key(f).split()), f))[0]
+        return best, f"{parent}/{branch}"
+    owner = next((cands[i].owner for i in group if cands[i].owner), None)
+    if owner and not ids:
+        forms = [texts[i] for i in group if cands[i].owner] or [texts[i] for i in group]
+        best = sorted(Counter(forms), key=lambda f: (-len(actor_key(f).split()), f))[0]
+        name = f"{owner}'s {best}"   # named with its country, as it would be on its own
+        return name, f"{label.lower()}:{actor_key(name)}"
     if ids:
         actor = m.table.actors[Counter(ids).most_common(1)[0][0]]
         return actor.name, actor.id
@@ -1024,10 +1273,12 @@ def extract_entities(sdoc, *, matcher: EntityMatcher, is_place: Callable[[str], 
     ctx = _Context(matcher=m, is_place=is_place, surnames=_surnames(sdoc, m), place_texts=set(),
                    has_gazetteer=has_gazetteer)
     ctx.place_texts = _place_votes(sdoc, m, is_place)
-    cands = _table_matches(sdoc, m) + _gov_matches(sdoc, m, is_place) + _pattern_matches(sdoc, m) + _spacy_cands(sdoc, ctx)
+    table, shaped = _table_matches(sdoc, m), _pattern_matches(sdoc, m)
+    branches = _branch_matches(sdoc, m, [c for c in table + shaped if c.label == "ARMED_GROUP"], is_place)
+    cands = branches + table + _gov_matches(sdoc, m, is_place) + shaped + _spacy_cands(sdoc, ctx)
     # a bare "the army" only where no name was found on those words
     cands += [b for b in _bare_force_matches(sdoc, m) if not any(_overlap(b, c) for c in cands)]
-    kept = _resolve(cands, sdoc, m)
+    kept = _resolve([c for c in (_cut_at_bracket(sdoc, c, m) for c in cands) if c is not None], sdoc, m)
     kept = _relabel_surnames(kept, sdoc, m)
     acr, defined = _acronym_cands(sdoc, kept, m)
     kept_index = {i: i for i in range(len(kept))}
@@ -1055,6 +1306,17 @@ def extract_entities(sdoc, *, matcher: EntityMatcher, is_place: Callable[[str], 
                                     label=label, entity=eid))
     mentions.sort(key=lambda x: x.start)
     return mentions, ents
+
+
+def _cut_at_bracket(sdoc, c: _Cand, m: EntityMatcher) -> _Cand | None:
+    """A name never runs into an unclosed bracket: "Houthis (Ansar Allah" is "Houthis"."""
+    opens = [i for i in range(c.start + 1, c.end) if sdoc[i].text == "("]
+    if not opens or any(sdoc[i].text == ")" for i in range(opens[-1], c.end)):
+        return c
+    start, end = _trim(sdoc, c.start, opens[0], m)
+    if start >= end:
+        return None
+    return _Cand(start, end, c.label, c.source, c.actor_id, c.priority, c.branch, c.parent, c.owner)
 
 
 def _group_label(members: list[_Cand]) -> str:

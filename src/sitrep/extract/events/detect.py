@@ -3,7 +3,7 @@ ACLED taxonomy, merging of triggers that tell one occurrence, and argument filli
 from __future__ import annotations
 
 from ...model import Document, Span
-from .rules import ACTOR_LABELS, Helpers, MAX_TRIGGERS, Rules, Trigger, VIOLENT_TYPES
+from .rules import ACTOR_LABELS, Helpers, MAX_TRIGGERS, Rules, Trigger, VIOLENT_TYPES, WORDS
 
 from .candidate import Candidate
 from .syntax import (
@@ -34,7 +34,7 @@ def sentence_candidates(doc: Document, sent, *, rules: Rules) -> list[Candidate]
                 continue
         if is_anaphoric(head, trig) or is_question(head) or is_habitual_description(head):
             continue
-        if is_evaluation(head) or figurative_explosion(head, trig, rules):
+        if is_evaluation(head) or (figurative_explosion(head, trig, rules) and not war_breaks_out(head, rules)):
             continue
         if is_past_biography(head, rules) or is_trend(head, rules):
             continue
@@ -93,7 +93,7 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
     subj, obj = subject_of(head), object_of(head)
     if trig.needs and not near_words(head, trig.needs, window=4):
         return None
-    if trig.needs_event_verb and head.pos_ == "NOUN" and not _weapon_used(head):
+    if trig.needs_event_verb and head.pos_ == "NOUN" and not _weapon_used(head, rules):
         return None
     if trig.territory:
         target = territory_target(head, span)
@@ -164,7 +164,7 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
     for mod in rules.modifiers:
         if trig.family not in mod.families or mod.priority < prio - 10:
             continue
-        hit = near_words(head, mod.words, window=2)
+        hit = near_words(head, mod.words, window=2) and _own_modifier(head, mod.words)
         if not hit and mod.actor_too and subj is not None:
             hit = any(in_lex(t, rules.lex["air"]) for t in subj.subtree)
         if hit:
@@ -180,6 +180,22 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
     cand = Candidate(trigger=trig, head=head, tokens=tuple(span), sent=sent, type=type_,
                      sub_type=sub, priority=prio)
     return cand
+
+
+def _own_modifier(head, words) -> bool:
+    """'shelling and air raids': the 'air' belongs to the raids, not to the shelling."""
+    conj = {t.i for c in head.conjuncts for t in c.subtree}
+    if not conj and not any(c.dep_ == "cc" and c.i > head.i for c in head.children):
+        return True
+    sent = head.sent
+    cc = next((c.i for c in head.children if c.dep_ == "cc" and c.i > head.i), sent.end)
+    # 'shelling and air strikes' parsed with 'shelling' as a modifier: what follows the
+    # 'and' is the next item's
+    near = [t for t in head.doc[max(sent.start, head.i - 2):min(sent.end, head.i + 3, cc)] if t.i not in conj]
+    near += [c for c in head.children if c.i not in conj] + [head.head]
+    text = " ".join(t.lower_ for t in near)
+    return any(lemma(t) in words or t.lower_ in words for t in near) or \
+        any(" " in w and w in text for w in words)
 
 
 def interception(head, subj, obj, rules: Rules) -> bool:
@@ -201,7 +217,7 @@ def _type_of(sub: str, default: str) -> str:
     return {"Armed clash": "Battles", "Attack": "Violence against civilians"}.get(sub, default)
 
 
-def _weapon_used(head) -> bool:
+def _weapon_used(head, rules: Rules) -> bool:
     """A weapon noun ('rockets') is an event only when something is done with it."""
     verbs = {"fire", "launch", "hit", "strike", "land", "kill", "wound", "injure", "shell", "pound",
              "rain", "target", "fall", "slam", "explode", "attack", "use", "destroy", "damage", "intercept"}
@@ -214,7 +230,16 @@ def _weapon_used(head) -> bool:
         t = t.head
     if lemma(head) in ("shelling", "bombardment", "barrage"):
         return True
+    if _bomb_set_off(head, rules):
+        return True
     return any(lemma(c) in ("attack", "strike", "fire", "barrage", "salvo") for c in head.children)
+
+
+def _bomb_set_off(head, rules: Rules) -> bool:
+    """'regularly set off bombs', 'planted a bomb', 'a bomb was detonated' (not 'set a bomb aside')."""
+    verb = head.head
+    return head.pos_ == "NOUN" and head.dep_ in ("dobj", "nsubjpass") and lemma(verb) in rules.lex["bomb_use_verbs"] and (
+        lemma(verb) != "set" or any(c.lower_ == "off" for c in verb.children))
 
 
 def _has_destination(head, rules: Rules) -> bool:
@@ -294,7 +319,7 @@ def same_occurrence(a: Candidate, b: Candidate) -> bool:
         return False          # "24 drones and six missiles": a drone strike and a missile attack
     if (a.trigger.territory or b.trigger.territory) and _in_aside(a.head) != _in_aside(b.head):
         return False          # "took territory, and fighters worn down by airstrikes ...": two stories
-    if a.head.i in {t.i for t in b.head.conjuncts} and b.sub_type != "Looting/property destruction":
+    if _coordinated(a.head, b.head) and b.sub_type != "Looting/property destruction":
         return False          # "a twin attack on X and an attack on Y": two occurrences
     if a.type in VIOLENT_TYPES and b.sub_type == "Looting/property destruction":
         return True           # "stormed the village, ... setting fire to homes": one attack
@@ -308,6 +333,8 @@ def same_occurrence(a: Candidate, b: Candidate) -> bool:
         return clause_verb(a.head).i == clause_verb(b.head).i
     if a.sub_type == b.sub_type:
         return True
+    if _fight_behind_takeover(a, b) or _fight_behind_takeover(b, a):
+        return True
     if a.type not in VIOLENT_TYPES and b.type not in VIOLENT_TYPES:
         # "left X under a plan agreed with Y", "left X after Y was captured": two occurrences;
         # but "in control of X after the army withdrew" tells one handover
@@ -319,6 +346,33 @@ def same_occurrence(a: Candidate, b: Candidate) -> bool:
             lemma(c.head) in ("withdraw", "retreat", "pull", "leave") for c in (a, b))
         return handover and linked_clauses(a.head, b.head)
     return linked_clauses(a.head, b.head)
+
+
+def _fight_behind_takeover(t: Candidate, o: Candidate) -> bool:
+    """'recaptured X after two weeks of fighting': ACLED codes the fight that won territory
+    as the territorial change itself, one event."""
+    if not t.trigger.territory or o.sub_type != "Armed clash":
+        return False
+    for anc in o.head.ancestors:
+        if anc.i == t.head.i:
+            return False
+        if anc.dep_ == "prep" and anc.lower_ in TAKEOVER_PREPS and anc.head.i == t.head.i:
+            return True
+    return False
+
+
+# prepositions linking a territorial change to the fight that brought it
+TAKEOVER_PREPS = WORDS["takeover_preps"]
+
+
+def _coordinated(x, y) -> bool:
+    """'X and Y' as two items, also when the parser hangs 'shelling' on 'air strikes' as
+    a modifier ('shelling and air strikes': a cc right after the first item)."""
+    if x.i in {t.i for t in y.conjuncts}:
+        return True
+    first, second = (x, y) if x.i < y.i else (y, x)
+    cc = next((c for c in first.children if c.dep_ == "cc" and c.i > first.i), None)
+    return cc is not None and second.i - cc.i <= 3 and first.head.i == second.i
 
 
 def _describes(x: Candidate, y: Candidate) -> bool:
@@ -451,7 +505,11 @@ def self_evident(doc: Document, trig: Trigger, head, span, *, rules: Rules) -> b
         if lemma(head) not in rules.lex["territory_verbs"] or has_phrase(head.sent, rules.lex["election_words"]):
             return False
         return is_territory(territory_target(head, span), doc, rules)
+    if trig.family == "ied" and _bomb_set_off(head, rules):
+        return True         # "regularly set off bombs in the capital": the use is the violence
     if trig.family == "agreement":
+        if _alliance_pact(head, doc, rules):
+            return True
         return any(in_lex(t, rules.lex["agreement_intrinsic"]) for t in list(span) + list(head.children))
     if trig.family in rules.lex["needs_suffice"]:
         return bool(trig.needs) and near_words(head, trig.needs, window=4)
@@ -471,7 +529,8 @@ def territory_target(head, span):
     for ch in head.children:
         if ch.dep_ == "dobj":
             return ch
-    return _from_place(head)
+    # "the militants were driven out of X": X; "the town was retaken by the army": the town
+    return _from_place(head) or next((c for c in head.children if c.dep_ == "nsubjpass"), None)
 
 
 def _from_place(tok):
@@ -699,7 +758,73 @@ def _force_withdraws(head, span, doc: Document, rules: Rules) -> bool:
     return m is not None and m.label == "ORG" and conflict_context(doc, head.sent, rules)
 
 
+def war_breaks_out(head, span=None, doc=None, rules: Rules | None = None) -> bool:
+    """'their rivalry exploded into open warfare', 'the country descended into civil war',
+    'plunged the region into conflict'; not 'a war of words', not 'prices exploded'."""
+    if head.pos_ != "VERB" or rules is None:
+        return False
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ != "into":
+            continue
+        for noun in prep.children:
+            if noun.dep_ != "pobj" or not (in_lex(noun, rules.lex["war_words"])
+                                           or has_phrase(list(noun.subtree), rules.lex["war_words"])):
+                continue
+            # "a war of words", "a war of nerves": a figure of speech
+            if not any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
+                return True
+    return False
+
+
+def _invasion_made(head, span, doc: Document, rules: Rules) -> bool:
+    """An invasion by a state: 'launched its full-scale invasion', 'Russia's invasion of
+    Ukraine', 'invaded Ukraine'; not 'locusts invaded the farms' nor 'an invasion of privacy'."""
+    if head.pos_ == "VERB":
+        obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+        subj = subject_of(head)
+        return obj is not None and _is_country(obj, doc) and subj is not None and \
+            (is_state(subj, doc, rules) or token_class(subj, doc, rules) in ("armed", "place"))
+    if head.dep_ in ("dobj", "nsubjpass", "nsubj") and lemma(head.head) in rules.lex["invasion_verbs"]:
+        return True
+    by = [c for c in head.children if c.dep_ == "poss"]
+    of = [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    return any(is_state(t, doc, rules) or is_place(t, doc, rules) for t in by) and \
+        (not of or any(is_place(t, doc, rules) for t in of))
+
+
+def _stones_thrown(head, span, doc: Document, rules: Rules) -> bool:
+    """Stones thrown or hurled by a crowd (youths, protesters, residents), or at the police,
+    an embassy or a vehicle: not boys skimming stones on a river."""
+    verb = head if head.pos_ == "VERB" else head.head
+    subj = subject_of(verb)
+    if subj is not None and (in_lex(subj, rules.lex["crowd_words"]) or in_lex(subj, rules.lex["protesters"])):
+        return True
+    sent = head.sent
+    return any(in_lex(t, rules.lex["protesters"]) for t in sent) or \
+        any(in_lex(t, rules.lex["protesters"]) for t in _previous_sentence(sent))
+
+
+def _previous_sentence(sent):
+    return sent.doc[sent.start - 1].sent if sent.start > 0 else []
+
+
+def _alliance_pact(head, doc: Document, rules: Rules) -> bool:
+    """'signed a treaty creating a confederation', 'a mutual defence pact' between states
+    (not two airlines signing an agreement creating an alliance)."""
+    if lemma(head) not in ("treaty", "pact", "accord", "agreement", "charter"):
+        return False
+    if not any(in_lex(t, rules.lex["alliance_words"]) for t in head.subtree if t.i != head.i):
+        return False
+    signer = subject_of(head.head) if head.dep_ in ("dobj", "nsubjpass") else None
+    signers = [signer] + list(signer.conjuncts) if signer is not None else []
+    return any(is_state(t, doc, rules) or is_place(t, doc, rules) or token_class(t, doc, rules) == "armed"
+               for t in signers)
+
+
 STRATEGIC_CHECKS = {
+    "war_outbreak": lambda head, span, doc, rules: war_breaks_out(head, rules=rules),
+    "invasion": _invasion_made,
+    "riot_acts": _stones_thrown,
     "control": _force_withdraws,
     "unit_formed": _creates_unit,
     "campaign": _resumes_campaign,

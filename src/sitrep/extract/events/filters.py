@@ -157,6 +157,10 @@ def is_habitual_description(head) -> bool:
         return True
     if head.pos_ != "VERB" or head.dep_ not in ("relcl", "acl") or head.tag_ not in ("VBZ", "VBP"):
         return False
+    if any(c.lower_ == "where" for c in head.children):
+        # "the northwest, where armed gangs raid villages": a habit of violence in a place
+        # is one event with wide dates (gold README), not a description of someone
+        return False
     return not any(c.dep_ in ("aux", "auxpass") for c in head.children)
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 import re
 from dataclasses import replace
 from ...model import DateWindow, Document, Event, Location, Span
-from .rules import Helpers, LOCATIVE_PREPS, PLACE_NOUNS
+from .rules import Helpers, LOCATIVE_PREPS, PLACE_NOUNS, WORDS
 from .candidate import Candidate
 from .syntax import _in_actor_name, clause_verb, place_location, sentence_places
 from .arguments import object_of, side_label
@@ -36,9 +36,12 @@ def to_events(doc: Document, c: Candidate, *, helpers: Helpers) -> list[Event]:
 def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
     skip = not_scenes(doc, c)
     own = [p for p in sentence_places(doc, c.sent) if p.start not in skip]
-    if not any(p.precision in ("city", "near", "region") for p in own):
-        # "shelled the city", "in the north of the country": a place told before
-        loc = implied_scene(doc, c)
+    if not any(p.precision in ("city", "near") for p in own):
+        # "shelled the city", "in the north of the country": a place told before; a region the
+        # sentence names ("... in Taiz governorate") does not say which town "the city" is,
+        # so then only a town word is read
+        regional = any(p.precision == "region" for p in own)
+        loc = implied_scene(doc, c, towns_only=regional, gazetteer=helpers.gazetteer)
         if loc is not None:
             return loc
     if not own:
@@ -47,6 +50,9 @@ def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
         loc = demonym_location(c, gazetteer=helpers.gazetteer)
         if loc is not None:
             return loc
+        branch = branch_town(doc, c, gazetteer=helpers.gazetteer)
+        if branch is not None:
+            return branch
         if follows_up(c):
             # "the gunmen later set fire to ...": the scene of the incident just told
             focus = focus_place(doc)
@@ -66,18 +72,38 @@ def location(doc: Document, c: Candidate, *, helpers: Helpers) -> Location:
     return country_location(focus) if focus is not None else Location()
 
 
+def branch_town(doc: Document, c: Candidate, *, gazetteer) -> Location | None:
+    """'The Kandahar wing carried out the bombings': a local branch acts in its own town,
+    the best scene when the sentence names no other place."""
+    if gazetteer is None:
+        return None
+    lo, hi = c.sent.start_char, c.sent.end_char
+    focus = focus_place(doc)
+    for m in doc.mentions:
+        if m.label != "ARMED_GROUP" or not (lo <= m.start < hi):
+            continue
+        words = m.text.split()
+        at = next((i for i, w in enumerate(words) if w.lower() in BRANCH_WORDS), None)
+        if not at:
+            continue          # no branch noun, or nothing names the branch before it
+        loc = gazetteer.resolve(" ".join(words[:at]).removeprefix("the ").removeprefix("The "),
+                                focus=focus.iso if focus is not None else None)
+        if loc is not None and loc.precision == "city" and (focus is None or loc.iso == focus.iso):
+            return loc
+    return None
+
+
+# the nouns of a group's local unit (as in actors.json's branch rules)
+BRANCH_WORDS = WORDS["branch_words"]
+
+
 # verbs whose subject is where things happen, not who acts ("Idlib saw heavy fighting")
-SCENE_SUBJECT_VERBS = frozenset({"see", "witness", "experience", "suffer", "endure", "host", "be", "become",
-                                 "remain", "fall", "shake", "rock"})
+SCENE_SUBJECT_VERBS = WORDS["scene_subject_verbs"]
 # movement: "to X" after them is a destination, "from X" an origin
-MOTION_WORDS = frozenset({"return", "travel", "flee", "move", "send", "deploy", "head", "go", "come",
-                          "flock", "relocate", "dispatch", "transfer", "smuggle", "migrate", "escape",
-                          "arrive", "redeploy", "journey", "trip", "bring", "fly", "sail", "drive"})
-TITLE_WORDS = frozenset({"governor", "minister", "ministry", "president", "ambassador", "envoy", "embassy",
-                         "commander", "chief", "head", "leader", "spokesman", "spokeswoman", "official",
-                         "officials", "mayor", "representative", "emir", "army", "police", "government"})
+MOTION_WORDS = WORDS["motion_words"]
+TITLE_WORDS = WORDS["title_words"]
 # water bodies: not the scene when the story names a town for it
-WATER_WORDS = frozenset({"river", "lake", "sea", "gulf", "canal", "strait", "bay", "ocean"})
+WATER_WORDS = WORDS["water_words"]
 
 
 def not_scenes(doc: Document, c: Candidate) -> frozenset[int]:
@@ -150,7 +176,7 @@ def place_role(tok, head, *, precision: str | None = None) -> str:
 
 
 # words that open a comparison: the place after them is a yardstick ("as in Mali", "unlike Iraq")
-COMPARISON_WORDS = frozenset({"than", "like", "unlike"})
+COMPARISON_WORDS = WORDS["comparison_words"]
 
 
 def _unknown_modifier(span, p) -> bool:
@@ -222,33 +248,39 @@ def paragraph_town(doc: Document, c: Candidate, *, iso: str, skip) -> Location |
 
 
 # "the city", "the capital": a town told before; "the region", "the area": a region told before
-TOWN_ANAPHORS = frozenset({"city", "town", "capital", "village"})
-REGION_ANAPHORS = frozenset({"region", "province", "district", "state", "governorate"})
+TOWN_ANAPHORS = WORDS["town_anaphors"]
+REGION_ANAPHORS = WORDS["region_anaphors"]
 # "cordoned off the area", "at the scene": where the event just told happened, town or region
-AREA_ANAPHORS = frozenset({"area", "scene", "site", "vicinity", "spot", "neighbourhood", "neighborhood"})
-DIRECTIONS = {"north": "north", "south": "south", "east": "east", "west": "west",
-              "northeast": "northeast", "northwest": "northwest", "southeast": "southeast",
-              "southwest": "southwest", "north-east": "northeast", "north-west": "northwest",
-              "south-east": "southeast", "south-west": "southwest", "center": "central",
-              "centre": "central"}
+AREA_ANAPHORS = WORDS["area_anaphors"]
+DIRECTIONS = WORDS["directions"]
 
 
-def implied_scene(doc: Document, c: Candidate) -> Location | None:
+def implied_scene(doc: Document, c: Candidate, *, towns_only: bool = False, gazetteer=None) -> Location | None:
     """A place the sentence names only by a definite noun ("shelled the city", "in the north
     of the country"), resolved against the places told before and the focus country."""
     focus = focus_place(doc)
     own = clause_tokens(c)
-    # "cordoned off the area and arrested ...": the area of a coordinated verb is ours too
-    extra = [t for t in c.sent if t.lower_ in AREA_ANAPHORS and t not in own]
+    # "cordoned off the area and arrested ...": the area of a coordinated verb is ours too;
+    # "encircled the city ... and its fighters have been battling": so is the town
+    extra = [t for t in c.sent if t not in own and (t.lower_ in AREA_ANAPHORS or (
+        t.lower_ in TOWN_ANAPHORS and t.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj")))]
     for tok in own + extra:
         word = tok.lower_
+        if towns_only and word not in TOWN_ANAPHORS:
+            continue
         if not _definite(tok) or any(ch.dep_ == "prep" and ch.lower_ == "of" and not _of_country(ch)
                                      for ch in tok.children):
             continue
+        if word == "capital" and gazetteer is not None and focus is not None \
+                and not any(ch.dep_ in ("amod", "compound") for ch in tok.children):
+            # "the capital" (not "the provincial capital"): the focus country's capital city
+            cap = gazetteer.capital(focus.iso)
+            if cap is not None:
+                return cap
         if word in TOWN_ANAPHORS:
             prev = earlier_place(doc, c.sent.start_char, ("city", "near"), iso=focus.iso if focus else None)
             if prev is not None:
-                return place_location(prev)
+                return town_of(prev, word)
         elif word in AREA_ANAPHORS:
             prev = earlier_scene(doc, c.sent.start_char, iso=focus.iso if focus else None)
             if prev is not None:
@@ -268,6 +300,15 @@ def implied_scene(doc: Document, c: Candidate) -> Location | None:
             name = f"{DIRECTIONS[word]} {focus.country}"      # "northwest Syria", "central Mali"
             return Location(name=name, country=focus.country, iso=focus.iso, precision="region")
     return None
+
+
+def town_of(p, word: str) -> Location:
+    """"the city" after "the X neighbourhood of Y city" is Y: a quarter placed at its town's
+    point (see the places stage) is named "X neighbourhood, Y"."""
+    loc = place_location(p)
+    if word != "village" and (p.gazetteer_id or "").startswith("local:") and ", " in (p.name or ""):
+        return replace(loc, name=p.name.split(", ", 1)[1], gazetteer_id=None)
+    return loc
 
 
 def clause_tokens(c: Candidate) -> list:
@@ -310,10 +351,9 @@ def earlier_place(doc: Document, before: int, precisions: tuple[str, ...], *, is
 # how far back a follow-up sentence may look for its incident's place (about three paragraphs)
 FOLLOW_UP_CHARS = 900
 # words that tie a sentence to the incident told just before it
-FOLLOW_UP_ADVERBS = frozenset({"later", "afterwards", "afterward", "subsequently", "thereafter"})
+FOLLOW_UP_ADVERBS = WORDS["follow_up_adverbs"]
 # nouns of the incident itself, not of the group behind it ("the militants" may be anywhere)
-FOLLOW_UP_NOUNS = frozenset({"attack", "attacker", "attackers", "assailant", "assailants", "gunmen", "gunman",
-                             "bomber", "blast", "explosion", "bombing", "vehicle", "raid", "raiders", "ambush"})
+FOLLOW_UP_NOUNS = WORDS["follow_up_nouns"]
 
 
 def follows_up(c: Candidate) -> bool:

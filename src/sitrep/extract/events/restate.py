@@ -1,6 +1,8 @@
 """Restatements: headline, highlights and body telling one occurrence merge into one event."""
 from __future__ import annotations
 
+from datetime import date
+
 from ...model import PRECISION_RANK, DateWindow, Event
 from .rules import VIOLENT_TYPES, WEAPON_NOUNS
 from .casualties import resolve_tolls
@@ -84,8 +86,13 @@ def restates(host: Event, ev: Event, *, meta: dict, headline_end: int) -> bool:
     for x, y in ((host.fatalities, ev.fatalities), (host.injured, ev.injured)):
         if x is not None and y is not None and x != y and not _in_headline(host, headline_end) and not claimed:
             return False
-    if host.date.source == "text" and ev.date.source == "text" and not _windows_overlap(host.date, ev.date):
+    if host.date.source == "text" and ev.date.source == "text" and not _windows_overlap(host.date, ev.date) \
+            and not (headline_host and _within_days(host.date, ev.date, days=3)):
+        # a headline's present tense is read as the publication day; the body's "on Monday"
+        # is the day before: still the headline's story
         return False
+    if _far_apart(host.date, ev.date):
+        return False    # "it briefly occupied Goma in 2012": an earlier occurrence in the same place
     c = meta.get(id(ev))
     if _in_headline(host, headline_end) and not _in_headline(ev, headline_end):
         # a headline words the actor loosely ("Gunmen"); the count and place tell the story
@@ -166,6 +173,40 @@ def _windows_overlap(x: DateWindow, y: DateWindow) -> bool:
     if not (x.earliest and x.latest and y.earliest and y.latest):
         return False
     return x.earliest <= y.latest and y.earliest <= x.latest
+
+
+def _far_apart(x: DateWindow, y: DateWindow, *, days: int = 45) -> bool:
+    """One window dated by the text ends well before the other begins: two occurrences,
+    whatever the other's source (a dated background event vs today's news)."""
+    if "text" not in (x.source, y.source):
+        return False
+    if not (x.earliest and x.latest and y.earliest and y.latest):
+        return False
+    return _gap_days(x.latest, y.earliest) > days or _gap_days(y.latest, x.earliest) > days
+
+
+def _within_days(x: DateWindow, y: DateWindow, *, days: int) -> bool:
+    """Both windows known and no more than ``days`` apart."""
+    if not (x.earliest and x.latest and y.earliest and y.latest):
+        return False
+    return _gap_days(x.latest, y.earliest) <= days and _gap_days(y.latest, x.earliest) <= days
+
+
+def _gap_days(end: str, start: str) -> int:
+    """Days from ``end`` to a later ``start`` (ISO dates; negative when they overlap)."""
+    a, b = _iso_day(end), _iso_day(start)
+    return (b - a).days if a is not None and b is not None else 0
+
+
+def _iso_day(text: str) -> date | None:
+    # windows may hold a bare year or month ("2012", "2012-04"): read their first day
+    parts = (text or "").split("-")[:3]
+    if not parts or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        return None
+    y, m, d = int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2][:2]) if len(parts) > 2 else 1
+    if not (1 <= m <= 12 and 1 <= d <= 28 + 3):
+        return None
+    return date(y, m, min(d, 28)) if d > 28 else date(y, m, d)
 
 
 def _precise(w: DateWindow) -> bool:

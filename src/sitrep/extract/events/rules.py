@@ -5,23 +5,30 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 
 RULES_PATH = Path(__file__).resolve().parents[2] / "data" / "event_rules.toml"
+WORDS_PATH = Path(__file__).resolve().parents[2] / "data" / "event_words.toml"
+
+
+def load_words(path: Path = WORDS_PATH) -> MappingProxyType:
+    """The word lists of the parse rules (``data/event_words.toml``) as immutable sets
+    (a table becomes a read-only mapping); read once, at import."""
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    return MappingProxyType({k: MappingProxyType(v) if isinstance(v, dict) else frozenset(v)
+                             for k, v in raw.items()})
+
+
+WORDS = load_words()
 
 VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians",
                            "Protests", "Riots"})
 
 ARMED_LABELS = frozenset({"ARMED_GROUP", "GOV_BODY"})
 
-PLACE_NOUNS = frozenset({"town", "city", "village", "district", "territory", "area", "region",
-                         "province", "state", "county", "neighbourhood", "neighborhood", "capital",
-                         "port", "airport", "oilfield", "field", "base", "hill", "road", "highway",
-                         "border", "crossing", "coast", "island", "valley", "camp", "enclave",
-                         "stronghold", "settlement", "municipality", "locality", "suburb", "quarter",
-                         "outskirts", "country", "zone", "front", "position", "refinery", "dam", "centre", "center",
-                         "township", "governorate", "prefecture", "commune", "ward",
-                         "bridge", "garrison", "airbase", "checkpoint", "compound", "headquarters"})
+PLACE_NOUNS = WORDS["place_nouns"]
 
 PERSON_ENTS = frozenset({"PERSON", "NORP"})
 
@@ -116,22 +123,14 @@ class Helpers:
         self.hedge_cue = hedge_cue
 
 
-LIGHT_VERBS_DEFAULT = frozenset({
-    "carry", "launch", "conduct", "stage", "mount", "claim", "unleash", "perpetrate", "commit",
-    "order", "orchestrate", "execute", "organize", "organise", "lead", "hold", "make", "begin",
-    "start", "continue", "intensify", "step", "resume", "sign", "reach", "set", "establish",
-    "operate", "run", "build", "open", "declare", "pledge", "swear", "announce", "do", "take", "use"})
+LIGHT_VERBS_DEFAULT = WORDS["light_verbs_default"]
 
-AFFILIATION_WORDS = frozenset({"suspect", "believe", "link", "loyal", "affiliate", "allied", "ally",
-                               "tie", "connect", "belong"})
+AFFILIATION_WORDS = WORDS["affiliation_words"]
 
 ACTOR_LABELS = ("ARMED_GROUP", "GOV_BODY", "ORG", "PERSON")
 
-VAGUE_MODIFIERS = frozenset({"other", "several", "many", "innocent", "unarmed", "local", "more", "least"})
+VAGUE_MODIFIERS = WORDS["vague_modifiers"]
 
-WEAPON_NOUNS = frozenset({"bomb", "missile", "rocket", "shell", "mortar", "drone", "explosion", "blast",
-                          "ied", "device", "landmine", "mine", "grenade", "strike", "airstrike", "bullet",
-                          "artillery", "attack", "toll", "fire", "explosive"})
+WEAPON_NOUNS = WORDS["weapon_nouns"]
 
-LOCATIVE_PREPS = frozenset({"in", "at", "across", "near", "around", "outside", "throughout", "inside",
-                            "on", "over", "within"})
+LOCATIVE_PREPS = WORDS["locative_preps"]

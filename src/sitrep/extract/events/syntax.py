@@ -93,7 +93,14 @@ def phrase_head(span):
 
 
 def in_lex(tok, lex: frozenset[str]) -> bool:
-    return lemma(tok) in lex or tok.lower_ in lex
+    if lemma(tok) in lex or tok.lower_ in lex:
+        return True
+    # a capitalised plural at a sentence start is tagged a proper noun and keeps its plural
+    # as lemma ("Militiamen looted ..."): try the singular
+    if tok.pos_ == "PROPN" and tok.is_title:
+        low = tok.lower_
+        return (low.endswith("men") and low[:-3] + "man" in lex) or (low.endswith("s") and low[:-1] in lex)
+    return False
 
 
 def has_phrase(sent, words: frozenset[str] | tuple[str, ...]) -> bool:
@@ -177,8 +184,21 @@ def place_location(p) -> Location:
 def sentence_places(doc: Document, sent) -> list:
     """Resolved places of the sentence; spaCy's place entities while the places stage is absent."""
     if doc.places:
-        return [p for p in doc.places if sent.start_char <= p.start < sent.end_char
-                and not _in_actor_name(doc, p)]
+        places = doc.places
+        if len(places) <= 32:   # a short list: the scan is cheaper than the index
+            return [p for p in places if sent.start_char <= p.start < sent.end_char and not _in_actor_name(doc, p)]
+        from bisect import bisect_left
+        # A scan of every place per sentence is quadratic on long documents: an index by
+        # start, built once per place list and kept on the spaCy Doc (it dies with the batch).
+        user_data = sent.doc.user_data
+        cached = user_data.get("sitrep.place_index")
+        if cached is None or cached[0] is not places or cached[1] != len(places):
+            order = sorted(range(len(places)), key=lambda i: places[i].start)
+            cached = (places, len(places), [places[i].start for i in order], order)
+            user_data["sitrep.place_index"] = cached
+        _, _, starts, order = cached
+        inside = sorted(order[bisect_left(starts, sent.start_char):bisect_left(starts, sent.end_char)])
+        return [places[i] for i in inside if not _in_actor_name(doc, places[i])]
     return [Place(start=e.start_char, end=e.end_char, text=e.text, name=e.text)
             for e in sent.ents if e.label_ in PLACE_ENTS]
 
