@@ -30,6 +30,20 @@ def nlp(res):
 
 
 @pytest.fixture(scope="session")
+def rules():
+    """The events stage's rules, read once."""
+    from sitrep.extract import events as ev
+    return ev.load_rules()
+
+
+@pytest.fixture(scope="session")
+def helpers(res):
+    """The other stages' helpers the events stage uses, with the session's gazetteer."""
+    from sitrep.extract import events as ev
+    return ev.Helpers(gazetteer=res.gazetteer)
+
+
+@pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return SAMPLES
 

@@ -7,14 +7,6 @@ import pytest
 from sitrep import nlp as nlp_stage
 from sitrep.model import Document
 from sitrep.normalize.actors import canonical_actor, entities
-from sitrep.pipeline import Resources
-
-
-@pytest.fixture(scope="session")
-def res():
-    res = Resources()
-    res.nlp  # load spaCy once for the session
-    return res
 
 
 def run(res, text, doc_id="t"):

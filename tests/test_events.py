@@ -12,28 +12,13 @@ import pytest
 
 from sitrep.extract import events as ev
 from sitrep.model import DateWindow, Document, Place
-from sitrep.pipeline import Resources, registry
+from sitrep.pipeline import registry
 
 DATA = Path(__file__).parent / "data" / "events"
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots", "Protests"}
 CASES = [json.loads(line) for line in (DATA / "cases.jsonl").read_text().splitlines() if line.strip()]
 TRAPS = [line.strip() for line in (DATA / "traps.txt").read_text().splitlines()
          if line.strip() and not line.startswith("#")]
-
-
-@pytest.fixture(scope="session")
-def res():
-    return Resources()
-
-
-@pytest.fixture(scope="session")
-def nlp(res):
-    return res.nlp
-
-
-@pytest.fixture(scope="session")
-def rules():
-    return ev.load_rules()
 
 
 def make_doc(nlp, text: str, *, places: list[Place] | None = None) -> Document:

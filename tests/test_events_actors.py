@@ -12,16 +12,6 @@ from sitrep.normalize.actors import extract_entities
 
 
 @pytest.fixture(scope="session")
-def rules():
-    return ev.load_rules()
-
-
-@pytest.fixture(scope="session")
-def helpers(res):
-    return ev.Helpers(gazetteer=res.gazetteer)
-
-
-@pytest.fixture(scope="session")
 def matcher(res):
     from sitrep.normalize.actors import _matcher
     return _matcher(res)

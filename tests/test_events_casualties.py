@@ -15,31 +15,10 @@ import pytest
 from sitrep.extract import events as ev
 from sitrep.extract.events.casualties import verification_denied
 from sitrep.model import DateWindow, Document
-from sitrep.pipeline import Resources
 
 TRAPS = [line.strip() for line in (Path(__file__).parent / "data" / "events" / "no_event_traps.txt").read_text().splitlines()
          if line.strip() and not line.startswith("#")]
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-
-
-@pytest.fixture(scope="session")
-def res():
-    return Resources()
-
-
-@pytest.fixture(scope="session")
-def nlp(res):
-    return res.nlp
-
-
-@pytest.fixture(scope="session")
-def rules():
-    return ev.load_rules()
-
-
-@pytest.fixture(scope="session")
-def helpers(res):
-    return ev.Helpers(gazetteer=res.gazetteer)
 
 
 def extract(nlp, rules, helpers, text):

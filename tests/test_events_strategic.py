@@ -31,11 +31,6 @@ def pipe():
     return build()
 
 
-@pytest.fixture(scope="session")
-def rules():
-    return ev.load_rules()
-
-
 def analyse(pipe, res, text: str) -> Document:
     doc = Document(id="s", doc="s", text=text,
                    published=DateWindow(earliest="2024-03-01", latest="2024-03-07", source="metadata"))

@@ -312,16 +312,9 @@ class Store:
                           (block,))
                 c.execute("DELETE FROM fused_events WHERE block=?", (block,))
             for f in fused:
-                loc = f.location
-                c.execute("INSERT OR REPLACE INTO fused_events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                          (f.id, f.blocking_key, f.type, f.sub_type, f.date.earliest, f.date.latest,
-                           f.date.precision, loc.name, loc.admin1, loc.country, loc.iso, loc.lat, loc.lon,
-                           loc.precision, f.actor1, f.actor2, f.fatalities, f.injured, len(f.sources),
-                           int(bool(f.hedged)), _dumps(_plain(f))))
                 # doc names resolved through the map read above: "doc=? OR id=?" has no index on
                 # doc and scanned the documents table once per mention (quadratic at 10k documents)
-                c.executemany("UPDATE events SET fused_id=? WHERE doc_id=? AND id=?",
-                              [(f.id, ids_by_doc.get(m.get("doc"), m.get("doc")), m.get("event")) for m in f.mentions])
+                self._insert_fused(f, ids_by_doc=ids_by_doc)
             if replace_series:
                 c.execute("DELETE FROM series")
                 c.execute("UPDATE claims SET series_key=NULL")
@@ -359,19 +352,25 @@ class Store:
             row = self.conn.execute("SELECT id FROM documents WHERE id=?", (name,)).fetchone()
         return None if row is None else row[0]
 
-    def reuse_entries(self, *, batch: int = 1000) -> Iterator[tuple]:
-        """(doc name, (earliest, latest), bands, wbands) of documents the corpus stage has seen, streamed."""
+    def _pages(self, sql: str, *, batch: int, key) -> Iterator[list]:
+        """Rows of ``sql`` (with placeholders for the last key seen and the page size) page by
+        page, by keyset: memory stays bounded and rows added meanwhile are not skipped."""
         last = 0
         while True:
-            rows = self.conn.execute(
-                "SELECT d.rowid, r.doc, r.published_earliest, r.published_latest, r.bands, r.wbands "
-                "FROM reuse_signatures r JOIN documents d ON d.id=r.doc_id WHERE d.corpus_done=1 AND d.rowid>? "
-                "ORDER BY d.rowid LIMIT ?", (last, batch)).fetchall()
+            rows = self.conn.execute(sql, (last, batch)).fetchall()
             if not rows:
                 return
+            yield rows
+            last = rows[-1][key]
+
+    def reuse_entries(self, *, batch: int = 1000) -> Iterator[tuple]:
+        """(doc name, (earliest, latest), bands, wbands) of documents the corpus stage has seen, streamed."""
+        for rows in self._pages(
+                "SELECT d.rowid, r.doc, r.published_earliest, r.published_latest, r.bands, r.wbands "
+                "FROM reuse_signatures r JOIN documents d ON d.id=r.doc_id WHERE d.corpus_done=1 AND d.rowid>? "
+                "ORDER BY d.rowid LIMIT ?", batch=batch, key=0):
             for r in rows:
                 yield r[1], (r[2], r[3]), r[4], r[5]
-            last = rows[-1][0]
 
     def write_reuse_entries(self, rows: Iterable[tuple]) -> None:
         """Rows (doc id, doc name, earliest, latest, bands, wbands), replacing a document's earlier row."""
@@ -387,16 +386,11 @@ class Store:
     def event_ids_without_blocks(self, *, batch: int = 500) -> Iterator[list[tuple[str, str, Event]]]:
         """(doc id, doc name, Event) of seen documents whose events have no blocking keys stored
         (a database from before migration 0003), in batches."""
-        last = 0
-        while True:
-            rows = self.conn.execute(
+        for rows in self._pages(
                 "SELECT e.rowid AS erow, e.*, d.doc AS docname FROM events e JOIN documents d ON d.id=e.doc_id "
                 "WHERE e.rowid>? AND NOT EXISTS (SELECT 1 FROM event_blocks b WHERE b.doc_id=e.doc_id "
-                "AND b.event_id=e.id) ORDER BY e.rowid LIMIT ?", (last, batch)).fetchall()
-            if not rows:
-                return
+                "AND b.event_id=e.id) ORDER BY e.rowid LIMIT ?", batch=batch, key="erow"):
             yield [(r["doc_id"], r["docname"], _event_from_row(r)) for r in rows]
-            last = rows[-1]["erow"]
 
     def blocks_of_documents(self, names: Iterable[str]) -> set[str]:
         out: set[str] = set()
@@ -477,7 +471,9 @@ class Store:
         for f in fused:
             self._insert_fused(f)
 
-    def _insert_fused(self, f: FusedEvent) -> None:
+    def _insert_fused(self, f: FusedEvent, *, ids_by_doc: dict[str, str] | None = None) -> None:
+        """One fused event row, and its mentions' events pointed at it (document names resolved
+        through ``ids_by_doc`` when given, else one lookup each)."""
         loc = f.location
         c = self.conn
         c.execute("INSERT OR REPLACE INTO fused_events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -486,7 +482,8 @@ class Store:
                    loc.precision, f.actor1, f.actor2, f.fatalities, f.injured, len(f.sources),
                    int(bool(f.hedged)), _dumps(_plain(f))))
         c.executemany("UPDATE events SET fused_id=? WHERE doc_id=? AND id=?",
-                      [(f.id, self.doc_id_of(m.get("doc")) or m.get("doc"), m.get("event")) for m in f.mentions])
+                      [(f.id, (ids_by_doc.get(m.get("doc")) if ids_by_doc is not None else self.doc_id_of(m.get("doc")))
+                        or m.get("doc"), m.get("event")) for m in f.mentions])
 
     def write_series(self, s, conflicts: Iterable[dict], *, first_id: int) -> int:
         """Inside a transaction: one series row, its claims' keys, and contradictions numbered from
@@ -541,15 +538,9 @@ class Store:
 
     def documents(self) -> Iterator[Document]:
         """Every stored document, in ingestion order, streamed."""
-        last = 0
-        while True:
-            rows = self.conn.execute("SELECT * FROM documents WHERE rowid>? ORDER BY rowid LIMIT 200",
-                                     (last,)).fetchall()
-            if not rows:
-                return
+        for rows in self._pages("SELECT * FROM documents WHERE rowid>? ORDER BY rowid LIMIT ?", batch=200, key="rowid"):
             for row in rows:
                 yield self._doc_from_row(row)
-            last = rows[-1]["rowid"]
 
     def event_mentions(self, *, blocks: Iterable[str] | None = None) -> list[tuple[str, Event]]:
         """(doc name, Event) for every stored event."""
