@@ -75,7 +75,7 @@ _AFFIL_CUT = re.compile(r"\s+(?:in|at|on|from|for|of)\s+(?:the\s+)?(?=[a-z])")
 
 
 def _balance(text: str) -> str:
-    """'the Kanbalu Defence Force (PDF' -> '... (PDF)'; a stray ')' goes."""
+    """'the Tamu People's Militia (PPM' -> '... (PDF)'; a stray ')' goes."""
     if text.count("(") > text.count(")"):
         return text + ")"
     if text.count(")") > text.count("("):

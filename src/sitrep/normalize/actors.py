@@ -528,14 +528,19 @@ def _bare_force_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
     mentions are the force, and an event's actor must be able to point at them.  A noun
     modifying another ("army officers", "military base") names no one on its own.
     """
-    phrases = sorted((tuple(p.split()) for p in m.rule("bare_state_forces")), key=len, reverse=True)
+    # phrases by first word, longest first: only those can start at a given token
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for words in sorted((tuple(p.split()) for p in m.rule("bare_state_forces")), key=len, reverse=True):
+        by_first.setdefault(words[0], []).append(words)
     owners = m.rule("bare_force_owners")
     out = []
     for t in sdoc:
         if t.lower_ not in _DETERMINERS and t.lower_ not in owners:
             continue
         start = t.i + 1 if t.lower_ in _DETERMINERS else t.i
-        for words in phrases:
+        if start >= len(sdoc):
+            continue
+        for words in by_first.get(sdoc[start].lower_, ()):
             end = start + len(words)
             if end > len(sdoc) or tuple(x.lower_ for x in sdoc[start:end]) != words:
                 continue
@@ -591,7 +596,7 @@ _QUOTES = {'"', "“", "”", "'", "‘", "’"}
 def _branch_matches(sdoc, m: EntityMatcher, groups: list[_Cand], is_place: Callable[[str], bool]) -> list[_Cand]:
     """A group's branch, wing or affiliate, named by where or what it is.
 
-    The press names regional branches apart from their parent ("the Derna wing of
+    The press names regional branches apart from their parent ("the Kunar wing of
     the Islamic State", "al-Qaeda's Yemeni affiliate", "Islamic State in Somalia")
     and they act as actors of their own.  Each match carries the key of its
     qualifier (the place), so "the Libyan branch" and "IS in Libya" meet.
@@ -663,7 +668,7 @@ def _branch_around(sdoc, t, m: EntityMatcher, by_start, by_end, found, is_place,
             continue
         break
     if parent is None and start > 0 and sdoc[start - 1].lower_ in ("its", "their"):
-        parent = _group_before(sdoc, start, list(by_end.values()) + found)   # "ISIS and its Sirte wing"
+        parent = _group_before(sdoc, start, list(by_end.values()) + found)   # "ISIS and its Kunar wing"
     while start < t.i and sdoc[start].text in _QUOTES and not any(sdoc[k].text in _QUOTES for k in range(start + 1, t.i)):
         start += 1  # an unpaired quote mark
     # rightwards: "... of [the] GROUP", "... in PLACE"

@@ -143,14 +143,6 @@ class Store:
             self.conn.execute("UPDATE runs SET finished=strftime('%Y-%m-%dT%H:%M:%fZ','now'), stats=? WHERE id=?",
                               (_dumps(stats), run_id))
 
-    def input_unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
-        row = self.conn.execute("SELECT size, mtime_ns FROM inputs WHERE path=?", (path,)).fetchone()
-        return row is not None and row[0] == size and row[1] == mtime_ns
-
-    def input_known(self, path: str) -> bool:
-        """Whether an earlier run read ``path`` (changed or not)."""
-        return self.conn.execute("SELECT 1 FROM inputs WHERE path=?", (path,)).fetchone() is not None
-
     def doc_name_taken(self, name: str, *, doc_id: str, path: str | None) -> bool:
         """Whether another document, read from another input, is stored under this name."""
         return self.conn.execute("SELECT 1 FROM documents WHERE doc=? AND id<>? AND path IS NOT ? LIMIT 1",
@@ -275,10 +267,6 @@ class Store:
                       [_claim_row(d, cl) for d in new for cl in d.claims])
 
     # ---- corpus-level results -------------------------------------------------------------
-    def pending_documents(self) -> list[Document]:
-        """Documents that reuse detection and fusion have not seen yet."""
-        return [self.document_by_rowid(r) for r in self.pending_rowids()]
-
     def pending_rowids(self, *, after: int = 0) -> list[int]:
         """Row ids of the documents not yet seen by reuse and fusion, in ingestion order (those above ``after``)."""
         return [r[0] for r in self.conn.execute(

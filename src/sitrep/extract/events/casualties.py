@@ -313,7 +313,7 @@ def single_victims(tok, rules: Rules) -> int | None:
 
 
 def _named_victim(tok) -> bool:
-    """'an airstrike that killed Abu Nabil': a named person killed counts one."""
+    """'a drone strike that killed Ahmed Diriye': a named person killed counts one."""
     if lemma(tok) not in ("kill", "behead", "execute", "assassinate", "murder", "slay", "shoot"):
         return False
     return any(ch.dep_ in ("dobj", "nsubjpass") and ch.ent_type_ == "PERSON" and not any(

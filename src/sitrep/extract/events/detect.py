@@ -727,7 +727,7 @@ def _base_held(head, span, doc: Document, rules: Rules) -> bool:
 
 
 def _gov_relocates(head, span, doc: Document, rules: Rules) -> bool:
-    """'the parliament relocated to Tobruk', 'forcing the government to move': not 'moved to ban'."""
+    """'the cabinet relocated to Aden', 'forcing the government to move': not 'moved to ban'."""
     if any(c.dep_ in ("xcomp", "dobj") for c in head.children):
         return False
     subj = subject_of(head)

@@ -105,9 +105,21 @@ def in_lex(tok, lex: frozenset[str]) -> bool:
 
 def has_phrase(sent, words: frozenset[str] | tuple[str, ...]) -> bool:
     """Whether any (possibly multi-word) entry occurs in the sentence, by lemma or text."""
-    lem = " " + " ".join(lemma(t) for t in sent) + " "
-    low = " " + " ".join(t.lower_ for t in sent) + " "
+    lem, low = _joined(sent)
     return any(f" {w} " in lem or f" {w} " in low for w in words)
+
+
+def _joined(toks) -> tuple[str, str]:
+    """' lemma lemma ... ' and ' word word ... ' of a span or token list.  A sentence's pair
+    is asked for by many rules: it is kept on the spaCy Doc (it dies with the batch)."""
+    key = ("sitrep.joined", toks.start, toks.end) if hasattr(toks, "start") and hasattr(toks, "doc") else None
+    store = toks.doc.user_data if key is not None else None
+    if key is not None and key in store:
+        return store[key]
+    pair = (" " + " ".join(lemma(t) for t in toks) + " ", " " + " ".join(t.lower_ for t in toks) + " ")
+    if key is not None:
+        store[key] = pair
+    return pair
 
 
 def clause_verb(tok):
@@ -121,7 +133,8 @@ def clause_verb(tok):
 
 
 def ancestors_in_sentence(tok):
-    return [a for a in tok.ancestors if a.sent.start == tok.sent.start]
+    sent = tok.sent       # once: Token.sent walks the sentence boundaries on every call
+    return [a for a in tok.ancestors if sent.start <= a.i < sent.end]
 
 
 def near_words(head, words, *, window: int = 3) -> bool:
