@@ -320,11 +320,16 @@ def build_corpus(folder: Path, *, n: int, seed: int) -> tuple[int, int]:
 # ---- measuring ------------------------------------------------------------------------------
 
 class TreeRSS:
-    """Peak resident memory of a process and all its descendants, sampled every 0.2 s."""
+    """Peak memory of a process and all its descendants, sampled every 0.2 s.
+
+    ``peak``: the sum of resident sets (pages shared by forked workers counted in each);
+    ``peak_pss``: the sum of proportional sets (a shared page split among its sharers, so
+    the tree's real use); ``peak_main``: the resident set of the top process alone.
+    """
 
     def __init__(self, pid: int):
         self.proc = psutil.Process(pid)
-        self.peak = 0
+        self.peak = self.peak_pss = self.peak_main = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -338,22 +343,27 @@ class TreeRSS:
 
     def _loop(self):
         while not self._stop.is_set():
-            total = 0
+            total = pss = 0
             try:
                 procs = [self.proc] + self.proc.children(recursive=True)
             except psutil.Error:
                 break
             for p in procs:
                 try:
-                    total += p.memory_info().rss
+                    rss = p.memory_info().rss
+                    total += rss
+                    pss += getattr(p.memory_full_info(), "pss", rss)
+                    if p is self.proc:
+                        self.peak_main = max(self.peak_main, rss)
                 except psutil.Error:
                     pass
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, pss)
             self._stop.wait(0.2)
 
 
-def timed(cmd: list[str], *, check: str | None = None, env=None) -> tuple[float, int, str]:
-    """(seconds, peak tree RSS in bytes, stdout+stderr) of a subprocess; ``check``: text its output must hold."""
+def timed(cmd: list[str], *, check: str | None = None, env=None) -> tuple[float, "TreeRSS", str]:
+    """(seconds, memory peaks, stdout+stderr) of a subprocess; ``check``: text its output must hold."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     with TreeRSS(proc.pid) as rss:
@@ -363,7 +373,7 @@ def timed(cmd: list[str], *, check: str | None = None, env=None) -> tuple[float,
         # exit code 1 alone means some inputs were quarantined and the run went on
         sys.stderr.write(out)
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}")
-    return secs, rss.peak, out
+    return secs, rss, out
 
 
 BARE = """
@@ -407,30 +417,31 @@ def main(argv=None) -> None:
     n_docs, n_words = build_corpus(corpus, n=args.docs, seed=args.seed)
     print(f"corpus: {n_docs} documents, {n_words} words in {corpus} ({time.perf_counter() - t0:.1f}s to build)")
 
-    secs, peak, out = timed(sitrep_cmd(corpus, db, args.workers), check="documents/s")
+    secs, mem, out = timed(sitrep_cmd(corpus, db, args.workers), check="documents/s")
+    peak = mem.peak
     stages = parse_stages(out)
     print("\n".join(line for line in out.splitlines() if not line.startswith("    ")))   # not the quarantine list
     print(f"sitrep run: {secs:.1f}s, {n_docs / secs:.1f} docs/s, {n_words / secs:.0f} words/s, "
-          f"peak RSS {peak / 2**20:.0f} MiB")
+          f"peak RSS {peak / 2**20:.0f} MiB (PSS {mem.peak_pss / 2**20:.0f} MiB, main process {mem.peak_main / 2**20:.0f} MiB)")
 
     bare_secs = None
     if not args.no_bare:
-        bare_secs, bare_peak, bare_out = timed([sys.executable, "-c", BARE, str(corpus), str(args.workers),
+        bare_secs, bare_mem, bare_out = timed([sys.executable, "-c", BARE, str(corpus), str(args.workers),
                                                 str(BARE_BATCH)])
         print(f"bare spaCy: {bare_secs:.1f}s, {n_docs / bare_secs:.1f} docs/s, {n_words / bare_secs:.0f} words/s, "
-              f"peak RSS {bare_peak / 2**20:.0f} MiB ({bare_out.strip()})")
+              f"peak RSS {bare_mem.peak / 2**20:.0f} MiB (PSS {bare_mem.peak_pss / 2**20:.0f} MiB) ({bare_out.strip()})")
         print(f"ratio sitrep/bare throughput: {bare_secs / secs:.2f}")
 
     again, _, out2 = timed(sitrep_cmd(corpus, db, args.workers), check="sitrep run:")
     print(f"second run (unchanged corpus): {again:.1f}s = {100 * again / secs:.1f}% of the first")
 
     print()
-    print("| N | workers | docs/s | words/s | bare spaCy docs/s | ratio | peak RSS | re-run | time per stage |")
+    print("| N | workers | docs/s | words/s | bare spaCy docs/s | ratio | peak RSS (PSS) | re-run | time per stage |")
     print("|---|---|---|---|---|---|---|---|---|")
     bare_rate = f"{n_docs / bare_secs:.1f}" if bare_secs else "-"
     ratio = f"{bare_secs / secs:.2f}" if bare_secs else "-"
     print(f"| {n_docs} | {args.workers} | {n_docs / secs:.1f} | {n_words / secs:.0f} | {bare_rate} | {ratio} | "
-          f"{peak / 2**20:.0f} MiB | {again:.1f}s ({100 * again / secs:.1f}%) | {stages} |")
+          f"{peak / 2**20:.0f} MiB ({mem.peak_pss / 2**20:.0f} MiB) | {again:.1f}s ({100 * again / secs:.1f}%) | {stages} |")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

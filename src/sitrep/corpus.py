@@ -12,6 +12,7 @@ are written in one transaction.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Iterator
 
 from . import fuse as fusion
@@ -20,6 +21,7 @@ from .reuse import ReuseIndex, find_reuse, source_groups
 log = logging.getLogger(__name__)
 INDEX_KEY = "reuse_index"      # state key of the whole-index blob older databases kept
 CHUNK = 256   # pending documents held in memory at once (texts are dropped after reuse)
+SIDES_KEPT = 512   # cut texts kept for reuse alignment (a few tens of kilobytes each)
 
 
 def update(store, *, chunk: int | None = None) -> dict:
@@ -49,6 +51,8 @@ class Pending:
         self.found: dict[str, list] = {}
         self.ids: dict[str, str] = {}
         self.new_blocks: set[str] = set()
+        # cut texts of documents aligned lately: a source copied by many is read and cut once
+        self._sides = _Recent(SIDES_KEPT)
 
     def index(self, *, full: bool = False) -> int:
         """Index the pending documents not indexed yet, whole chunks only; returns how many were.
@@ -73,7 +77,8 @@ class Pending:
         # chunk, so the links are those of one pass over all; only names and links are kept.
         for i in range(0, len(rowids), self.chunk):
             docs = store.documents_by_rowids(rowids[i:i + self.chunk])
-            for name, items in find_reuse(docs, index=self._index, fetch=store.document).items():
+            for name, items in find_reuse(docs, index=self._index, fetch=store.reuse_document,
+                                          sides=self._sides).items():
                 self.found.setdefault(name, []).extend(items)
             store.write_reuse_entries([(d.id, d.doc, *_entry_row(self._index, d.doc)) for d in docs])
             rows = [(k, d.id, ev.id) for d in docs for ev in d.events for k in fusion.blocking_keys(ev)]
@@ -122,6 +127,25 @@ class Pending:
             store.conn.executemany("UPDATE documents SET corpus_done=1 WHERE id=?",
                                    [(ids[n],) for n in sorted(pending_names)])
         return {"reuses": n_reuse, "fused": n_fused}
+
+
+class _Recent(OrderedDict):
+    """A mapping that keeps only its ``size`` most recently used entries."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
 
 
 def _entry_row(index: ReuseIndex, name: str) -> tuple:

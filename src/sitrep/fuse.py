@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources as importlib_resources
 
+import numpy as np
+
 from .model import PRECISION_RANK, Claim, DateWindow, Event, FusedEvent, Location, iso_day
 from .normalize.places import name_key, skeleton
 
@@ -547,28 +549,39 @@ def _point_window(p: dict) -> tuple[date, date] | None:
 
 
 def _estimate_conflicts(s: Series) -> list[dict]:
-    # ranges and windows read once per point, not once per pair: a long series has
-    # thousands of points and so millions of pairs
+    """Each figure of the series against the first independent figure it disagrees with.
+
+    A series that names neither an actor nor a place ("wounded people") gathers counts of
+    unrelated incidents, not estimates of one quantity: it yields none.  Otherwise every
+    figure that disagrees with some other is shown once, beside the first such figure in
+    the series' order, so a long series gives at most one record per figure instead of
+    one per pair (thousands of points would be millions of pairs).
+    """
+    if not (s.actor or s.where) or len(s.points) < 2:
+        return []
+    n = len(s.points)
     ranges = [_range(p) for p in s.points]
     wins = [_point_window(p) for p in s.points]
-    groups = [p["source_group"] for p in s.points]
+    group_ids: dict[str, int] = {}
+    has = np.array([r is not None for r in ranges])
+    lo = np.array([r[0] if r else 0.0 for r in ranges], dtype=float)
+    hi = np.array([r[1] if r else 0.0 for r in ranges], dtype=float)
+    # a figure with no time is taken as current: its window spans everything
+    ws = np.array([w[0].toordinal() if w else -1 for w in wins], dtype=np.int64)
+    we = np.array([w[1].toordinal() if w else 1 << 40 for w in wins], dtype=np.int64)
+    grp = np.array([group_ids.setdefault(p["source_group"], len(group_ids)) for p in s.points])
+    pairs = set()
+    for i in np.flatnonzero(has):
+        hit = has & (grp != grp[i]) & (ws <= we[i]) & (ws[i] <= we) & ((hi < lo[i]) | (hi[i] < lo))
+        js = np.flatnonzero(hit)
+        if len(js):
+            j = int(js[0])
+            pairs.add((min(int(i), j), max(int(i), j)))
     out = []
-    n = len(s.points)
-    for i in range(n):
-        ra, wa = ranges[i], wins[i]
-        if ra is None:
-            continue
-        for j in range(i + 1, n):
-            rb = ranges[j]
-            if rb is None or groups[i] == groups[j]:
-                continue
-            wb = wins[j]
-            if wa is not None and wb is not None and not (wa[0] <= wb[1] and wb[0] <= wa[1]):
-                continue     # a figure with no time is taken as current: compared with everything
-            if ra[1] < rb[0] or rb[1] < ra[0]:
-                a, b = s.points[i], s.points[j]
-                out.append({"kind": "estimate", "subject": s.key, "about": s.about,
-                            "detail": f"{a['text'] or a['low']} vs {b['text'] or b['low']}", "a": a, "b": b})
+    for i, j in sorted(pairs):
+        a, b = s.points[i], s.points[j]
+        out.append({"kind": "estimate", "subject": s.key, "about": s.about,
+                    "detail": f"{a['text'] or a['low']} vs {b['text'] or b['low']}", "a": a, "b": b})
     return out
 
 

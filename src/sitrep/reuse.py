@@ -28,7 +28,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources as importlib_resources
@@ -107,7 +107,11 @@ class Sentence:
 
     @classmethod
     def make(cls, text: str, start: int, end: int) -> "Sentence":
-        toks = tuple(w for w, _, _ in words(text[start:end]))
+        piece = text[start:end]
+        if piece.isascii():   # NFKC leaves ASCII alone and casefold is lower: one call, not one a word
+            toks = tuple(_WORD_RE.findall(piece.lower()))
+        else:
+            toks = tuple(w for w, _, _ in words(piece))
         return cls(start, end, toks, frozenset(toks), frozenset(zip(toks, toks[1:])))
 
 
@@ -175,17 +179,30 @@ def sentence_similarity(a: Sentence, b: Sentence) -> float:
     return max((uni + bi) / 2, 0.9 * contained)
 
 
-def _match_sentences(sa: list[Sentence], sb: list[Sentence], *, min_similarity: float) -> list[tuple[int, int, float]]:
-    """One-to-one sentence matches (greedy by similarity), found through a bigram index."""
+def bigram_index(sents: list[Sentence]) -> dict[tuple, list[int]]:
+    """Word bigram -> numbers of the sentences holding it."""
     index: dict[tuple, list[int]] = defaultdict(list)
-    for j, s in enumerate(sb):
+    for j, s in enumerate(sents):
         for bg in s.bi:
             index[bg].append(j)
+    return index
+
+
+def _match_sentences(sa: list[Sentence], sb: list[Sentence], *, min_similarity: float,
+                     b_index: dict[tuple, list[int]] | None = None) -> list[tuple[int, int, float]]:
+    """One-to-one sentence matches (greedy by similarity), found through a bigram index.
+
+    ``b_index`` is :func:`bigram_index` of ``sb`` when the caller keeps it (a text aligned
+    with many others).
+    """
+    index = b_index if b_index is not None else bigram_index(sb)
+    shared = index.keys()
     scored = []
     for i, s in enumerate(sa):
         hits: Counter = Counter()
-        for bg in s.bi:
-            for j in index.get(bg, ()):
+        # only the bigrams the other text has (a set operation in C): most have none
+        for bg in s.bi & shared:
+            for j in index[bg]:
                 hits[j] += 1
         for j, n in hits.items():
             if n < 3:
@@ -242,11 +259,13 @@ def align(a_text: str, b_text: str, *, min_similarity: float = MIN_SIMILARITY) -
     return align_sentences(sentences(a_text or ""), sentences(b_text or ""), min_similarity=min_similarity)
 
 
-def align_sentences(sa: list[Sentence], sb: list[Sentence], *, min_similarity: float = MIN_SIMILARITY) -> list[dict]:
-    """:func:`align` over texts already cut into sentences (a text aligned with many others is cut once)."""
+def align_sentences(sa: list[Sentence], sb: list[Sentence], *, min_similarity: float = MIN_SIMILARITY,
+                    b_index: dict[tuple, list[int]] | None = None) -> list[dict]:
+    """:func:`align` over texts already cut into sentences (a text aligned with many others is
+    cut once, and its bigram index, ``b_index``, built once)."""
     if not sa or not sb:
         return []
-    return _passages(sa, sb, _match_sentences(sa, sb, min_similarity=min_similarity))
+    return _passages(sa, sb, _match_sentences(sa, sb, min_similarity=min_similarity, b_index=b_index))
 
 
 # ---- candidates: MinHash LSH over sentences ----------------------------------------------
@@ -591,6 +610,10 @@ class _Side:
         return sentences(self.text)
 
     @cached_property
+    def bigrams(self) -> dict[tuple, list[int]]:
+        return bigram_index(self.sents)
+
+    @cached_property
     def n_words(self) -> int:
         return sum(len(s.tokens) for s in self.sents) or 1
 
@@ -732,7 +755,7 @@ def _evidence(relation: str, copier: _Side, source: _Side, passages: list[dict])
 
 def reuse_between(a: _Side, b: _Side) -> tuple[str, Reuse] | None:
     """(copier name, Reuse pointing at the other) for two texts, or None."""
-    res = classify(a, b, align_sentences(a.sents, b.sents))
+    res = classify(a, b, align_sentences(a.sents, b.sents, b_index=b.bigrams))
     if res is None:
         return None
     relation, copier, source, passages = res
@@ -755,7 +778,8 @@ def _side(doc: Document) -> _Side:
 
 
 def find_reuse(docs: list[Document], *, index: ReuseIndex | None = None,
-               fetch: Callable[[str], Document | None] | None = None) -> dict[str, list[Reuse]]:
+               fetch: Callable[[str], Document | None] | None = None,
+               sides: MutableMapping[str, "_Side | None"] | None = None) -> dict[str, list[Reuse]]:
     """Outgoing reuse links found for ``docs``, keyed by the copying document's name.
 
     New documents are checked against each other and against ``index`` (documents seen
@@ -763,6 +787,7 @@ def find_reuse(docs: list[Document], *, index: ReuseIndex | None = None,
     (name -> Document) for alignment; without it only pairs inside ``docs`` are aligned.
     A key may be an earlier document: a new document can be the *source* of an earlier
     copy when its publication date is earlier.  Every name in ``docs`` is a key.
+    ``sides`` keeps the cut texts of earlier documents between calls (the caller bounds it).
     """
     index = index if index is not None else ReuseIndex()
     batch = {d.doc: d for d in docs}
@@ -771,13 +796,18 @@ def find_reuse(docs: list[Document], *, index: ReuseIndex | None = None,
         for other, _ in index.add(doc.doc, _reuse_text(doc), doc.published):
             pairs.add(tuple(sorted((doc.doc, other))))
     out: dict[str, list[Reuse]] = {name: [] for name in batch}
-    sides: dict[str, _Side | None] = {}   # memo for this call: a text in many pairs is read and cut once
+    mine: dict[str, _Side | None] = {}   # this call's documents: a text in many pairs is cut once
+    earlier = sides if sides is not None else {}
 
     def side(name: str) -> _Side | None:
-        if name not in sides:
-            d = batch.get(name) or (fetch(name) if fetch else None)
-            sides[name] = _side(d) if d is not None else None
-        return sides[name]
+        if name in batch:
+            if name not in mine:
+                mine[name] = _side(batch[name])
+            return mine[name]
+        if name not in earlier:
+            d = fetch(name) if fetch else None
+            earlier[name] = _side(d) if d is not None else None
+        return earlier[name]
 
     for x, y in sorted(pairs):
         sx, sy = side(x), side(y)
@@ -788,6 +818,9 @@ def find_reuse(docs: list[Document], *, index: ReuseIndex | None = None,
         if found:
             copier, reuse = found
             out.setdefault(copier, []).append(reuse)
+    if sides is not None:   # this call's documents are earlier ones for the next call
+        for name, sd in mine.items():
+            earlier[name] = sd
     return out
 
 

@@ -333,6 +333,21 @@ class Store:
                                                          list(rowids))}
         return [self._doc_from_row(rows[r]) for r in rowids if r in rows]
 
+    def reuse_document(self, name: str) -> Document | None:
+        """What reuse reads of a stored document (text, furniture, date, outlet), without
+        decoding its analysis: a document is read back for every candidate pair it is in."""
+        row = self.conn.execute(
+            "SELECT doc, id, text, boilerplate, comments_start, outlet, published_earliest, published_latest,"
+            " published_precision, published_source FROM documents WHERE doc=? ORDER BY rowid LIMIT 1",
+            (name,)).fetchone()
+        if row is None:
+            return self.document(name)   # an id given as the name
+        return Document(id=row["id"], doc=row["doc"], text=row["text"], outlet=row["outlet"],
+                        boilerplate=[Span(a, b) for a, b in json.loads(row["boilerplate"])],
+                        comments_start=row["comments_start"],
+                        published=DateWindow(earliest=row["published_earliest"], latest=row["published_latest"],
+                                             precision=row["published_precision"], source=row["published_source"]))
+
     def doc_id_of(self, name: str) -> str | None:
         """The id of the document stored under a name (or an id given as the name)."""
         row = self.conn.execute("SELECT id FROM documents WHERE doc=? ORDER BY rowid LIMIT 1", (name,)).fetchone()
