@@ -313,6 +313,29 @@ def test_estimate_contradiction_between_independent_sources_only():
     assert found[0]["a"]["evidence"] == {"start": 0, "end": 20} and found[0]["b"]["evidence"]
 
 
+def test_each_disagreeing_estimate_is_shown_once_beside_the_first_it_contradicts():
+    # four independent figures for one quantity: 2,000 and 2,100 agree, 6,000 and 9,500 disagree
+    # with them and with each other; all-pairs would be 5 records, one per figure is 3
+    claims = [("radio_dabanga", claim("D1", "RSF fighters", "El Fasher", 2000, 2000, actor="RSF", text="2,000")),
+              ("sudan_tribune", claim("D2", "RSF fighters", "El Fasher", 2100, 2100, actor="RSF", text="2,100")),
+              ("al_taghyeer", claim("D3", "RSF fighters", "El Fasher", 6000, 6000, actor="RSF", text="6,000")),
+              ("monitor", claim("D4", "RSF fighters", "El Fasher", 9500, 9500, actor="RSF", text="9,500"))]
+    found = contradictions(series(claims, groups={}), [], groups={})
+    pairs = [(c["a"]["doc"], c["b"]["doc"]) for c in found]
+    # points in series order (same dates: by document): al_taghyeer, monitor, radio_dabanga, sudan_tribune
+    assert pairs == [("al_taghyeer", "monitor"), ("al_taghyeer", "radio_dabanga"), ("al_taghyeer", "sudan_tribune")]
+    assert {c["detail"] for c in found} == {"6,000 vs 9,500", "6,000 vs 2,000", "6,000 vs 2,100"}
+
+
+def test_counts_with_neither_actor_nor_place_are_not_compared():
+    # "40 wounded" and "3 wounded" in two unrelated stories are not two estimates of one quantity
+    claims = [("story_a", claim("W1", "people wounded", None, 40, 40)),
+              ("story_b", claim("W2", "people wounded", None, 3, 3))]
+    ss = series(claims, groups={})
+    assert len(ss) == 1 and len(ss[0].points) == 2
+    assert contradictions(ss, [], groups={}) == []
+
+
 def test_casualty_contradiction_between_independent_sources_not_copies():
     ms = [("tolo", ev("V1", day="2022-09-30", loc=dict(name="Kabul", country="Afghanistan", iso="AF", lat=34.53,
                                                        lon=69.17, precision="city"), fat=19, type="Violence against civilians",

@@ -21,7 +21,7 @@ from .reuse import ReuseIndex, find_reuse, source_groups
 log = logging.getLogger(__name__)
 INDEX_KEY = "reuse_index"      # state key of the whole-index blob older databases kept
 CHUNK = 256   # pending documents held in memory at once (texts are dropped after reuse)
-SIDES_KEPT = 512   # cut texts kept for reuse alignment (a few tens of kilobytes each)
+SIDES_KEPT = 256   # cut texts kept for reuse alignment (tens to hundreds of kilobytes each)
 
 
 def update(store, *, chunk: int | None = None) -> dict:

@@ -14,6 +14,7 @@ import copy
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 
@@ -35,6 +36,9 @@ def _plain(obj):
     """
     if obj is None or type(obj) in _LEAVES:
         return obj
+    names = _FIELD_NAMES.get(type(obj))
+    if names is not None:   # the model's own records: field names looked up once at import
+        return {n: _plain(getattr(obj, n)) for n in names}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, list):
@@ -373,3 +377,9 @@ class Quarantined:
     record: str | None                  # line number, record index, WARC offset...
     code: str                           # error code from sitrep.errors
     reason: str
+
+
+# Field names of the records above, read-only: ``_plain`` serialises thousands of them per batch.
+_FIELD_NAMES = MappingProxyType({cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in (
+    DateWindow, Span, Mention, Entity, Place, TimeMention, Location, Value, Event, Claim, Reuse, FusedEvent,
+    Quarantined)})

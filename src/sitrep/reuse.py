@@ -432,22 +432,43 @@ class _BandTable:
     def query(self, keys: np.ndarray) -> list[set[int]]:
         """For each row of ``keys``: the document numbers sharing a band hash with it."""
         out: list[set[int]] = [set() for _ in range(len(keys))]
-        if not len(keys):
-            return out
-        for j in range(self.bands):
+        rows, owners = self.query_pairs(keys)
+        for i, n in zip(rows.tolist(), owners.tolist()):
+            out[i].add(n)
+        return out
+
+    def query_pairs(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row of ``keys``, document number) for every band hash shared, as two arrays
+        (repeats possible).  Arrays, not a set per row: a sentence of a wire story carried
+        by thousands of documents hits thousands of rows."""
+        rows_l: list[np.ndarray] = []
+        owners_l: list[np.ndarray] = []
+        for j in range(self.bands if len(keys) else 0):
             col = self._keys[j]
             lo = np.searchsorted(col, keys[:, j], side="left")
             hi = np.searchsorted(col, keys[:, j], side="right")
-            for i in np.nonzero(hi > lo)[0]:
-                out[i].update(self._owner[j, lo[i]:hi[i]].tolist())
-        if self._tail_len:
+            nz = np.flatnonzero(hi > lo)
+            if not len(nz):
+                continue
+            reps = (hi - lo)[nz]
+            # the index ranges lo..hi of every hit row, laid end to end
+            offsets = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+            rows_l.append(np.repeat(nz, reps))
+            owners_l.append(self._owner[j, np.repeat(lo[nz], reps) + offsets])
+        if self._tail_len and len(keys):
+            rows, owners = [], []
             for j, col in enumerate(keys.T.tolist()):
                 m = self._tail_maps[j]
                 for i, h in enumerate(col):
-                    owners = m.get(h)
-                    if owners:
-                        out[i].update(owners)
-        return out
+                    found = m.get(h)
+                    if found:
+                        rows.extend([i] * len(found))
+                        owners.extend(found)
+            rows_l.append(np.array(rows, dtype=np.int64))
+            owners_l.append(np.array(owners, dtype=np.int32))
+        if not rows_l:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
+        return np.concatenate(rows_l).astype(np.int64), np.concatenate(owners_l).astype(np.int64)
 
     def nbytes(self) -> int:
         return self._keys.nbytes + self._owner.nbytes + sum(k.nbytes for k in self._tail_keys)
@@ -514,18 +535,23 @@ class ReuseIndex:
         wsets = [w for w in (_content_words(toks) for toks in units) if len(w) >= MIN_CONTENT_WORDS]
         wsigs = signatures(wsets, self._perms)
         bands, wbands = self._table.hashes(sigs), self._wtable.hashes(wsigs)
-        hits: dict[str, set[int]] = defaultdict(set)
-        for tag, found in ((lambda i: i, self._table.query(bands)), (lambda i: -1 - i, self._wtable.query(wbands))):
-            for i, numbers in enumerate(found):
-                for n in numbers:
-                    other = self._names[n]
-                    if other is not None and other != doc_name:
-                        hits[other].add(tag(i))
+        # hits: the distinct (sentence x table) units of this text each earlier document shares;
+        # counted in numpy, since a stock sentence can be shared by thousands of documents
+        r1, o1 = self._table.query_pairs(bands)
+        r2, o2 = self._wtable.query_pairs(wbands)
+        units = np.concatenate([r1, len(bands) + r2])     # shingle rows, then word rows
+        owners = np.concatenate([o1, o2])
+        width = len(bands) + len(wbands) + 1
+        numbers, counts = np.unique(np.unique(owners * width + units) // width, return_counts=True)
         self._insert(doc_name, _published_pair(published), bands, wbands)
         # Cheap filter before any alignment: a single weak hit is a shared stock phrase far
         # more often than copying; the cap keeps the cost per new document flat in corpus size.
-        counts = {k: len(v) for k, v in hits.items() if len(v) >= MIN_HITS}
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]
+        found = []
+        for n, c in zip(numbers.tolist(), counts.tolist()):
+            other = self._names[n] if c >= MIN_HITS else None
+            if other is not None and other != doc_name:
+                found.append((other, c))
+        return sorted(found, key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]
 
     def _insert(self, name: str, published, bands: np.ndarray, wbands: np.ndarray) -> None:
         self.remove(name)

@@ -18,7 +18,8 @@ from importlib import resources as ilr
 from pathlib import Path
 
 from ..errors import SitrepError
-from ..model import (Claim, DateWindow, Document, Event, FusedEvent, Location, Quarantined, Span)
+from ..model import (Claim, DateWindow, Document, Event, FusedEvent, Location, Quarantined, Span,
+                     _plain)
 
 BUSY_TIMEOUT_MS = 30_000
 # state key: fusion blocks that lost mentions (a changed input's old documents); JSON list
@@ -47,17 +48,6 @@ def _rewrite_reuses(c, doc_id: str, items: list) -> None:
     kept = [x for x in data.get("reuses", []) if x.get("other") not in new]
     data["reuses"] = sorted(kept + list(new.values()), key=lambda x: (str(x.get("other")), str(x.get("relation"))))
     c.execute("UPDATE documents SET data=? WHERE id=?", (_dumps(data), doc_id))
-
-
-def _plain(obj):
-    """``dataclasses.asdict`` without its deep copy of every leaf (the values are only serialised)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(x) for x in obj]
-    if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    return obj
 
 
 def open_store(path: str | Path, *, readonly: bool = False) -> "Store":
