@@ -16,6 +16,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from importlib import resources
 
+from ..normalize.actors import doc_text, token_table
+
 __all__ = ["Speaker", "Context", "context_for", "attribution_for", "speaker_for", "speakers_by_sentence",
            "hedge_cue", "SPEECH_VERBS"]
 
@@ -150,7 +152,7 @@ def context_for(doc) -> Context:
     ctx = sdoc.user_data.get("sitrep.attribution_context")
     if ctx is None:
         sents = list(sdoc.sents)
-        ctx = Context(sents, [s.start for s in sents], speakers_by_sentence(doc, sents=sents), sdoc.text)
+        ctx = Context(sents, [s.start for s in sents], speakers_by_sentence(doc, sents=sents), doc_text(sdoc))
         sdoc.user_data["sitrep.attribution_context"] = ctx
     return ctx
 
@@ -526,11 +528,14 @@ _ACCORDING_TO = re.compile(r"\baccording to\s+([^,.;:\n]+)", re.IGNORECASE)
 
 
 def _according_to(doc, sent, *, earlier) -> Speaker | None:
-    sent_text = sent.text
+    sdoc = sent.doc
+    sent_text = doc_text(sdoc)[sent.start_char:sent.end_char]   # (Span.text joins its tokens)
     if "according" not in sent_text.lower():   # most sentences: skip the token walk and the regex
         return None
-    for tok in sent:
-        if tok.lower_ == "according":
+    lower = token_table(sdoc).lower
+    for i in range(sent.start, sent.end):
+        if lower[i] == "according":
+            tok = sdoc[i]
             for prep in tok.children:
                 if prep.lower_ == "to":
                     for obj in prep.children:
@@ -565,7 +570,8 @@ def _speech_verb_index(sdoc) -> list[int]:
     """Token indices of the document's speech verbs, found once per document (kept on the Doc)."""
     at = sdoc.user_data.get("sitrep.speech_verbs")
     if at is None:
-        at = [t.i for t in sdoc if t.lemma_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")]
+        tk = token_table(sdoc)
+        at = [i for i, (lemma, pos) in enumerate(zip(tk.lemma, tk.pos)) if lemma in SPEECH_VERBS and pos in ("VERB", "AUX")]
         sdoc.user_data["sitrep.speech_verbs"] = at
     return at
 
@@ -613,14 +619,17 @@ def _speaker_in_sentence(doc, sent, first, *, earlier, bounds=None) -> Speaker |
 
 # ---- quotations ------------------------------------------------------------------------------
 
+_QUOTE_MARK = re.compile('[“«„”»"]')
+
+
 def _quote_bounds(text: str, start: int) -> tuple[int, int] | None:
     """(open, close) of the quotation that contains ``start``, within its paragraph."""
     para_start = text.rfind("\n", 0, start) + 1
     para_end = text.find("\n", start)
     para_end = len(text) if para_end < 0 else para_end
     inside, open_at = False, -1
-    for i in range(para_start, start):
-        ch = text[i]
+    for q in _QUOTE_MARK.finditer(text, para_start, start):   # only the quote marks, in order
+        i, ch = q.start(), q.group()
         if ch in "“«„":
             inside, open_at = True, i
         elif ch in "”»":

@@ -511,7 +511,8 @@ def _in_name(doc: Document, m: NumberMatch) -> bool:
 
 # ---- one document ----------------------------------------------------------------------
 
-def _claim_for(doc: Document, m: NumberMatch, *, window_for, ctx: Context, ents: list) -> Claim | None:
+def _claim_for(doc: Document, m: NumberMatch, *, window_for, ctx: Context, ents: list,
+               hedges: dict[int, str | None] | None = None) -> Claim | None:
     if m.unit in _NOT_CLAIM_UNITS or (m.low is None and m.high is None):
         return None
     sdoc = doc.spacy
@@ -555,9 +556,19 @@ def _claim_for(doc: Document, m: NumberMatch, *, window_for, ctx: Context, ents:
         where=where,
         when=_when(doc, sent, m, window_for=window_for),
         attributed_to=sp.chain() if sp is not None else None,
-        hedged=hedge_cue(sent.text) is not None,
+        hedged=_hedge_of(ctx.text, sent, hedges) is not None,
         spans=[evidence],
     )
+
+
+def _hedge_of(text: str, sent, memo: dict[int, str | None] | None) -> str | None:
+    """The hedge cue of a sentence, once per sentence (``memo``: sentence start -> cue)."""
+    if memo is not None and sent.start_char in memo:
+        return memo[sent.start_char]
+    cue = hedge_cue(text[sent.start_char:sent.end_char])   # (Span.text would join its tokens)
+    if memo is not None:
+        memo[sent.start_char] = cue
+    return cue
 
 
 def _evidence(text: str, sent, m: NumberMatch) -> Span:
@@ -602,8 +613,9 @@ def claims_for(doc: Document, *, window_for=None) -> list[Claim]:
     ctx = context_for(doc)
     ents = list(sdoc.ents)
     found = []
+    hedges: dict[int, str | None] = {}   # several figures share a sentence
     for m in find_numbers(ctx.text):
-        c = _claim_for(doc, m, window_for=window_for, ctx=ctx, ents=ents)
+        c = _claim_for(doc, m, window_for=window_for, ctx=ctx, ents=ents, hedges=hedges)
         if c is not None:
             found.append(c)
     out = _dedupe(found)

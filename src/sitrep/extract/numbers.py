@@ -108,8 +108,35 @@ _MOD = _alt(MODIFIER_KIND)
 _LEAD = _alt(_W["modifiers"]["range_lead"])
 _UNIT = _alt(UNITS)
 
+
+
+def _starts(phrases) -> str:
+    """A regex for a text that begins with the first letters of one of ``phrases`` (three
+    letters of the first word at most), as a letter trie: one test per letter at a position
+    where the phrase grammar would try each of its hundreds of phrases in turn."""
+    prefixes = {p.split()[0][:3] for p in phrases if p.strip()}
+    prefixes = {p for p in prefixes if not any(p.startswith(q) and p != q for q in prefixes)}
+    trie: dict = {}
+    for p in prefixes:
+        node = trie
+        for ch in p:
+            node = node.setdefault(ch, {})
+
+    def render(node: dict) -> str:
+        alts = [re.escape(ch) + render(child) for ch, child in sorted(node.items())]
+        return "" if not alts else alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return render(trie)
+
+
+# What a number phrase can begin with (a modifier, a range word, a currency sign, a vague
+# quantity, digits, a number word, "a dozen"): tested first, so that the scan drops most
+# words at once.  It admits every start the grammar admits.
+_FIRST_WORDS = [*MODIFIER_KIND, *_W["modifiers"]["range_lead"], *CURRENCY_SIGNS, *VAGUE, *CARDINALS, *SCALES, "a"]
+_AT_NUMBER = rf"(?=\d|{_starts(_FIRST_WORDS)})"
+
 _PHRASE = re.compile(
     rf"(?<![\w.,:/$€£-])"
+    + _AT_NUMBER +
     rf"(?:(?P<mod>{_MOD})\s+)?"
     rf"(?:(?P<lead>{_LEAD})\s+)?"
     rf"(?P<cura>(?:{_CUR})\s?)?" + _CORE.format(n="a") +
@@ -124,8 +151,9 @@ _MONTH_BEFORE = re.compile(rf"(?:\b(?:{_MONTHS})\.?,?\s+(?:the\s+)?)$", re.IGNOR
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _CLOCK_AFTER = re.compile(rf"^(?::\d|\s*(?:a\.m\.?|p\.m\.?|am\b|pm\b|gmt\b|utc\b|hrs\b|h\b|o'clock))",
                           re.IGNORECASE)
-_PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(?\b\d{3}\)?[-.\s]\d{3}[-.]\d{4}\b|\b\d{2,4}(?:-\d{2,4}){2,}\b")
-_ISO_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b")
+# (the lookaheads name the first characters, so that the scan skips other positions at once)
+_PHONE = re.compile(r"(?=[+(]|\d)(?:\+\d[\d\s().-]{6,}\d|\(?\b\d{3}\)?[-.\s]\d{3}[-.]\d{4}\b|\b\d{2,4}(?:-\d{2,4}){2,}\b)")
+_ISO_DATE = re.compile(r"(?=\d)(?:\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b)")
 _PREV_WORD = re.compile(r"([^\W\d_]+)\W{0,2}$")
 _NEXT_WORD = re.compile(r"^\W{0,2}?\s*([^\W\d_]+)")
 

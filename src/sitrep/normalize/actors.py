@@ -133,6 +133,8 @@ def _token_key(text: str) -> str:
 # ---------------------------------------------------------------------------------------
 # the actor table
 
+_KEY_MEMO_SIZE = 50_000
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -153,6 +155,10 @@ class ActorTable:
     rules: dict[str, frozenset[str]]
     by_key: dict[str, str] = field(default_factory=dict)          # actor_key(alias) -> id
     by_exact: dict[str, str] = field(default_factory=dict)        # case-sensitive alias -> id
+    # actor_key and _token_key by spelling: names and words recur across documents, and the
+    # key is a pure function of the text.  Bounded (cleared when full), owned by the table.
+    _keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _token_keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ActorTable":
@@ -177,12 +183,30 @@ class ActorTable:
     def rule(self, name: str) -> frozenset[str]:
         return self.rules.get(name, frozenset())
 
+    def key(self, text: str) -> str:
+        """:func:`actor_key` of ``text``, memoised."""
+        key = self._keys.get(text)
+        if key is None:
+            if len(self._keys) >= _KEY_MEMO_SIZE:
+                self._keys.clear()
+            key = self._keys[text] = actor_key(text)
+        return key
+
+    def token_key(self, text: str) -> str:
+        """The key of one token's text (:func:`_token_key`), memoised."""
+        key = self._token_keys.get(text)
+        if key is None:
+            if len(self._token_keys) >= _KEY_MEMO_SIZE:
+                self._token_keys.clear()
+            key = self._token_keys[text] = _token_key(text)
+        return key
+
     def lookup(self, text: str) -> Actor | None:
         """The actor a surface form names, if the table knows it."""
         text = text.strip()
         if text in self.by_exact:
             return self.actors[self.by_exact[text]]
-        ref = self.by_key.get(actor_key(text))
+        ref = self.by_key.get(self.key(text))
         return self.actors[ref] if ref else None
 
     def get(self, actor_id: str) -> Actor | None:
@@ -211,6 +235,8 @@ class EntityMatcher:
     stop_words: frozenset[str]
     english: Callable[[str], bool]
     english_noun: Callable[[str], bool]
+    # word lists derived from a rule list, built on first use (the rules never change)
+    _derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, nlp, table: ActorTable) -> "EntityMatcher":
@@ -238,6 +264,13 @@ class EntityMatcher:
 
     def rule(self, name: str) -> frozenset[str]:
         return self.table.rule(name)
+
+    def derived(self, name: str, build: Callable):
+        """``build(self.rule(name))``, computed once per matcher."""
+        key = (name, build)
+        if key not in self._derived:
+            self._derived[key] = build(self.rule(name))
+        return self._derived[key]
 
 
 def _english_words(nlp, parts: tuple[str, ...]) -> Callable[[str], bool]:
@@ -297,50 +330,122 @@ class _Cand:
 
 def _line_is_caps(tok) -> bool:
     """True when the token sits on a line written all in capitals (a heading or widget)."""
+    return _caps_at(tok.doc, tok.idx)
+
+
+def _caps_at(sdoc, idx: int) -> bool:
+    """Whether the line around character ``idx`` of ``sdoc`` is written all in capitals."""
     # Doc.text is rebuilt from the tokens on every access, and a line is rescanned for every
     # token on it: both made long documents quadratic.  Memoise per Doc (dies with it).
-    memo = tok.doc.user_data.get("sitrep.caps_lines")
+    memo = sdoc.user_data.get("sitrep.caps_lines")
     if memo is None:
-        memo = tok.doc.user_data["sitrep.caps_lines"] = {"": tok.doc.text}
+        memo = sdoc.user_data["sitrep.caps_lines"] = {"": doc_text(sdoc)}
     text = memo[""]
-    a = text.rfind("\n", 0, tok.idx) + 1
+    a = text.rfind("\n", 0, idx) + 1
     if a not in memo:
-        b = text.find("\n", tok.idx)
+        b = text.find("\n", idx)
         line = text[a:b if b >= 0 else len(text)]
         letters = [c for c in line if c.isalpha()]
         memo[a] = len(letters) >= 4 and all(c.isupper() for c in letters)
     return memo[a]
 
 
+def doc_text(sdoc) -> str:
+    """``sdoc.text``, kept on the Doc: spaCy joins it from the tokens at every access."""
+    text = sdoc.user_data.get("sitrep.text")
+    if text is None:
+        text = sdoc.user_data["sitrep.text"] = sdoc.text
+    return text
+
+
+class _Tokens:
+    """Plain per-token lists of one Doc, built in one pass and kept on it (:func:`token_table`).
+
+    Every ``sdoc[i]`` makes a new Token and every ``.lower_`` or ``.pos_`` is a string-store
+    lookup; the rules below read each token many times over.
+    """
+
+    def __init__(self, sdoc):
+        self.text: list[str] = []
+        self.lower: list[str] = []
+        self.idx: list[int] = []
+        self.space: list[bool] = []
+        self.punct: list[bool] = []
+        self.alpha: list[bool] = []
+        self.pos: list[str] = []
+        self.lemma: list[str] = []
+        self.ent: list[str] = []
+        self.sent_start: list[bool | None] = []
+        spaces: list[str] = []
+        for t in sdoc:
+            spaces.append(t.whitespace_)
+            self.text.append(t.text)
+            self.lower.append(t.lower_)
+            self.idx.append(t.idx)
+            self.space.append(t.is_space)
+            self.punct.append(t.is_punct)
+            self.alpha.append(t.is_alpha)
+            self.pos.append(t.pos_)
+            self.lemma.append(t.lemma_)
+            self.ent.append(t.ent_type_)
+            self.sent_start.append(t.is_sent_start)
+        # the entities as (start, end, label): Doc.ents builds new Spans at each access
+        self.ents: list[tuple[int, int, str]] = [(e.start, e.end, e.label_) for e in sdoc.ents]
+        if "sitrep.text" not in sdoc.user_data:   # what Doc.text joins, without a second pass
+            sdoc.user_data["sitrep.text"] = "".join(w + sp for w, sp in zip(self.text, spaces))
+        self.doc_text: str = sdoc.user_data["sitrep.text"]
+
+    def span_text(self, start: int, end: int) -> str:
+        """``sdoc[start:end].text`` without building the Span."""
+        if start >= end:
+            return ""
+        return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
+
+
+def token_table(sdoc) -> _Tokens:
+    toks = sdoc.user_data.get("sitrep.entity_tokens")
+    if toks is None:
+        toks = sdoc.user_data["sitrep.entity_tokens"] = _Tokens(sdoc)
+    return toks
+
+
 def _table_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
-    toks = [t for t in sdoc if not _skippable(t.text) and not t.is_space]
-    memo: dict[str, str] = {}   # a document repeats its words: key each spelling once
-    keys = [memo[t.text] if t.text in memo else memo.setdefault(t.text, _token_key(t.text)) for t in toks]
+    tk = token_table(sdoc)
+    text = tk.text
+    # the words that can make up a name: token indices, and their texts
+    toks = [i for i, (w, sp) in enumerate(zip(text, tk.space)) if not sp and not _skippable(w)]
+    words = [text[i] for i in toks]
+    token_key = m.table.token_key
+    keys = [token_key(w) for w in words]
     sent_ids = _sentence_ids(sdoc)
+    by_first = m.by_first
     out: list[_Cand] = []
     i = 0
     while i < len(toks):
-        hit = _match_at(toks, keys, i, m, sent_ids)
+        if keys[i] not in by_first:   # (no alias begins with this word, nor with "")
+            i += 1
+            continue
+        hit = _match_at(sdoc, toks, words, keys, i, m, sent_ids)
         if hit is None:
             i += 1
             continue
         n, alias = hit
-        start, end = toks[i].i, toks[i + n - 1].i + 1
+        start, end = toks[i], toks[i + n - 1] + 1
         # take in an Arabic article written before the name ("al-Shabaab")
         j = start - 1
-        while j >= 0 and sdoc[j].text in _HYPHENS:
+        while j >= 0 and text[j] in _HYPHENS:
             j -= 1
-        if j >= 0 and _fold(sdoc[j].text) in _ARTICLES and sdoc[j].idx + len(sdoc[j].text) >= sdoc[start].idx - 1:
+        if j >= 0 and _fold(text[j]) in _ARTICLES and tk.idx[j] + len(text[j]) >= tk.idx[start] - 1:
             start = j
         actor = m.table.actors[alias.actor_id]
         if actor.type == "GOV_BODY":
             # "Russia's Defence Ministry": the body is named after the possessive, and the
             # country stays a mention of its own (as annotators list it)
-            poss = [k for k in range(start + 1, end - 1) if sdoc[k].text in ("'s", "’s")]
+            poss = [k for k in range(start + 1, end - 1) if text[k] in ("'s", "’s")]
             if poss and _split_from_owner(sdoc[poss[-1] + 1:end], m):
                 start = poss[-1] + 1
-        if actor.type == "ARMED_GROUP" and end < len(sdoc) and sdoc[end].lower_ in m.rule("generic_after_actor") \
-                and sdoc[end - 1].text[:1].isupper():
+        if actor.type == "ARMED_GROUP" and end < len(text) and tk.lower[end] in m.rule("generic_after_actor") \
+                and text[end - 1][:1].isupper():
             end += 1  # "the Islamic State group"
         out.append(_Cand(start, end, actor.type, "table", alias.actor_id, priority=3))
         i += n
@@ -355,33 +460,35 @@ def _sentence_ids(sdoc) -> list[int]:
     return ids
 
 
-def _match_at(toks, keys, i, m: EntityMatcher, sent_ids: list[int]):
+def _match_at(sdoc, toks: list[int], words: list[str], keys, i, m: EntityMatcher, sent_ids: list[int]):
+    """The longest alias at word ``i`` (``toks`` are the words' token indices, ``words`` their texts)."""
     k = keys[i]
     if not k or k not in m.by_first:
         return None
     for alias in m.by_first[k]:
-        n = _alias_len_match(toks, keys, i, alias, sent_ids)
-        if n and _alias_ok(toks, keys, i, n, alias, m):
+        n = _alias_len_match(toks, words, keys, i, alias, sent_ids)
+        if n and _alias_ok([sdoc[t] for t in toks[i:i + n]], keys[i:i + n], alias, m):
             return n, alias
     return None
 
 
-def _alias_len_match(toks, keys, i, alias: _Alias, sent_ids: list[int]) -> int:
+def _alias_len_match(toks: list[int], words: list[str], keys, i, alias: _Alias, sent_ids: list[int]) -> int:
     j, consumed = i, 0
     for ak in alias.keys:
         while j < len(toks) and keys[j] == "" and consumed:  # articles inside names
             j += 1
         if j >= len(toks) or keys[j] != ak:
             return 0
-        if sent_ids[toks[j].i] != sent_ids[toks[i].i] and toks[j].text != toks[i].text:
+        if sent_ids[toks[j]] != sent_ids[toks[i]] and words[j] != words[i]:
             return 0
         j += 1
         consumed += 1
     return j - i
 
 
-def _alias_ok(toks, keys, i, n, alias: _Alias, m: EntityMatcher) -> bool:
-    words = [t for t, k in zip(toks[i:i + n], keys[i:i + n]) if k]
+def _alias_ok(toks, keys, alias: _Alias, m: EntityMatcher) -> bool:
+    """Whether the tokens ``toks`` (with their ``keys``) may be read as ``alias``."""
+    words = [t for t, k in zip(toks, keys) if k]
     if alias.orth is not None:
         if tuple(t.text for t in words) != alias.orth:
             return False
@@ -413,22 +520,24 @@ def _pattern_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
     connectors = m.rule("group_connectors")
     strong = m.rule("group_heads_strong")
     right_heads = m.rule("right_heads")
-    n = len(sdoc)
+    tk = token_table(sdoc)
+    text, lower, alpha, sent_start, ent = tk.text, tk.lower, tk.alpha, tk.sent_start, tk.ent
+    n = len(text)
 
-    def titled(t):
-        return t.text[:1].isupper() and t.is_alpha or (t.text[:1].isupper() and "'" in t.text)
+    def titled(k):
+        w = text[k]
+        return w[:1].isupper() and alpha[k] or (w[:1].isupper() and "'" in w)
 
     def extend_right(j, allow_connectors):
         # tokens j.. that continue a name: capitalised words, particles, connectors before a capital
         end = j
         k = j
-        while k < n and not sdoc[k].is_sent_start:
-            t = sdoc[k]
-            low = t.lower_
-            if titled(t) and low not in m.stop_words:
+        while k < n and not sent_start[k]:
+            low = lower[k]
+            if titled(k) and low not in m.stop_words:
                 k += 1
                 end = k
-            elif low in particles or t.text in _HYPHENS:
+            elif low in particles or text[k] in _HYPHENS:
                 k += 1
             elif allow_connectors and low in connectors:
                 k += 1
@@ -438,38 +547,37 @@ def _pattern_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
 
     i = 0
     while i < n:
-        t = sdoc[i]
-        if t.text in prefixes and titled(t):
+        w = text[i]
+        if w in prefixes and titled(i):
             end = extend_right(i + 1, allow_connectors=True)
             if end > i + 1:
                 out.append(_Cand(i, end, "ARMED_GROUP", "pattern", priority=2))
                 i = end
                 continue
-        if t.text in strong or t.text in right_heads:
+        if w in strong or w in right_heads:
             start = i
             k = i - 1
-            while k >= 0 and not sdoc[k + 1].is_sent_start:
-                p = sdoc[k]
-                if titled(p) and p.lower_ not in m.stop_words and p.ent_type_ not in ("NORP", "GPE"):
+            while k >= 0 and not sent_start[k + 1]:
+                if titled(k) and lower[k] not in m.stop_words and ent[k] not in ("NORP", "GPE"):
                     start = k
-                elif _fold(p.text) in particles or p.text in _HYPHENS:
+                elif _fold(text[k]) in particles or text[k] in _HYPHENS:
                     pass
                 else:
                     break
                 k -= 1
             lead = particles - _ARTICLES - {"abu", "abou", "bin", "ibn", "bint"}  # "Abu" begins names
-            while start < i and (_fold(sdoc[start].text) in lead or sdoc[start].text in _HYPHENS):
+            while start < i and (_fold(text[start]) in lead or text[start] in _HYPHENS):
                 start += 1
             # take in a leading "al" that belongs to the name
-            if start > 0 and _fold(sdoc[start - 1].text) in _ARTICLES:
+            if start > 0 and _fold(text[start - 1]) in _ARTICLES:
                 start -= 1
             end = i + 1
-            if t.text in right_heads and i + 2 < n and sdoc[i + 1].lower_ in ("of", "for"):
+            if w in right_heads and i + 2 < n and lower[i + 1] in ("of", "for"):
                 end = max(end, extend_right(i + 2, allow_connectors=True))
                 if end == i + 2:
                     end = i + 1
             named = start < i or end > i + 1
-            if named and (t.text in strong or end > i + 1):
+            if named and (w in strong or end > i + 1):
                 out.append(_Cand(start, end, "ARMED_GROUP", "pattern", priority=2))
                 i = end
                 continue
@@ -479,39 +587,44 @@ def _pattern_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
 
 def _gov_matches(sdoc, m: EntityMatcher, is_place: Callable[[str], bool]) -> list[_Cand]:
     """State forces named by country: "Libyan security forces", "Yemen's army"."""
-    nouns = sorted((tuple(p.split()) for p in m.rule("gov_nouns_after_country")), key=len, reverse=True)
-    local_nouns = sorted((tuple(p.split()) for p in m.rule("gov_nouns_after_place")), key=len, reverse=True)
+    nouns = m.derived("gov_nouns_after_country", _phrases_longest_first)
+    local_nouns = m.derived("gov_nouns_after_place", _phrases_longest_first)
+    tk = token_table(sdoc)
+    lower = tk.lower
     out = []
-    for ent in sdoc.ents:
-        place = ent.label_ == "GPE" or ent.label_ in ("PERSON", "ORG") and is_place(ent.text)
-        if ent.label_ != "NORP" and not place:
+    for start, j, label in tk.ents:
+        place = label == "GPE" or label in ("PERSON", "ORG") and is_place(tk.span_text(start, j))
+        if label != "NORP" and not place:
             continue
-        j = ent.end
-        words = [t.lower_ for t in sdoc[j:j + 3]]
-        if place and j < len(sdoc) and sdoc[j].text in ("'s", "’s", "'"):
-            words = [t.lower_ for t in sdoc[j + 1:j + 4]]
+        words = lower[j:j + 3]
+        if place and j < len(lower) and tk.text[j] in ("'s", "’s", "'"):
+            words = lower[j + 1:j + 4]
             noun = next((n for n in nouns if tuple(words[:len(n)]) == n), None)
-            if noun is None and len(words) > 1 and words[1] == "ministry" and sdoc[j + 1].is_alpha:
+            if noun is None and len(words) > 1 and words[1] == "ministry" and tk.alpha[j + 1]:
                 noun = tuple(words[:2])   # "Lebanon's health ministry": any one-word portfolio
             if noun is not None and not _split_from_owner(sdoc[j + 1:j + 1 + len(noun)], m):
-                out.append(_Cand(ent.start, j + 1 + len(noun), "GOV_BODY", "pattern", priority=2))
+                out.append(_Cand(start, j + 1 + len(noun), "GOV_BODY", "pattern", priority=2))
             elif noun is not None:
                 # "Ukraine's General Staff": the body is named "General Staff", its country
                 # stays a mention of its own, and the pair keys the entity
                 out.append(_Cand(j + 1, j + 1 + len(noun), "GOV_BODY", "pattern", priority=2,
-                                 owner=sdoc[ent.start:ent.end].text))
+                                 owner=tk.span_text(start, j)))
             continue
         if place:
             # "Libya army" is rare and "Libya forces" often no name, but "Kano police" is one
             local = next((n for n in local_nouns if tuple(words[:len(n)]) == n), None)
             if local is not None:
-                out.append(_Cand(ent.start, j + len(local), "GOV_BODY", "pattern", priority=2))
+                out.append(_Cand(start, j + len(local), "GOV_BODY", "pattern", priority=2))
             continue
         for noun in nouns:
             if tuple(words[:len(noun)]) == noun:
-                out.append(_Cand(ent.start, j + len(noun), "GOV_BODY", "pattern", priority=2))
+                out.append(_Cand(start, j + len(noun), "GOV_BODY", "pattern", priority=2))
                 break
     return out
+
+
+def _phrases_longest_first(phrases: frozenset[str]) -> list[tuple[str, ...]]:
+    return sorted((tuple(p.split()) for p in phrases), key=len, reverse=True)
 
 
 def _split_from_owner(span, m: EntityMatcher) -> bool:
@@ -528,29 +641,36 @@ def _bare_force_matches(sdoc, m: EntityMatcher) -> list[_Cand]:
     mentions are the force, and an event's actor must be able to point at them.  A noun
     modifying another ("army officers", "military base") names no one on its own.
     """
-    # phrases by first word, longest first: only those can start at a given token
-    by_first: dict[str, list[tuple[str, ...]]] = {}
-    for words in sorted((tuple(p.split()) for p in m.rule("bare_state_forces")), key=len, reverse=True):
-        by_first.setdefault(words[0], []).append(words)
+    by_first = m.derived("bare_state_forces", _phrases_by_first_word)
     owners = m.rule("bare_force_owners")
+    tk = token_table(sdoc)
+    lower, pos = tk.lower, tk.pos
+    n = len(lower)
     out = []
-    for t in sdoc:
-        if t.lower_ not in _DETERMINERS and t.lower_ not in owners:
+    for i, low in enumerate(lower):
+        if low not in _DETERMINERS and low not in owners:
             continue
-        start = t.i + 1 if t.lower_ in _DETERMINERS else t.i
-        if start >= len(sdoc):
+        start = i + 1 if low in _DETERMINERS else i
+        if start >= n:
             continue
-        for words in by_first.get(sdoc[start].lower_, ()):
+        for words in by_first.get(lower[start], ()):
             end = start + len(words)
-            if end > len(sdoc) or tuple(x.lower_ for x in sdoc[start:end]) != words:
+            if end > n or tuple(lower[start:end]) != words:
                 continue
-            last = sdoc[end - 1]
-            if last.pos_ not in ("NOUN", "PROPN") or last.dep_ in ("compound", "amod") \
-                    or (end < len(sdoc) and sdoc[end].pos_ in ("NOUN", "PROPN")):
+            if pos[end - 1] not in ("NOUN", "PROPN") or sdoc[end - 1].dep_ in ("compound", "amod") \
+                    or (end < n and pos[end] in ("NOUN", "PROPN")):
                 break
             out.append(_Cand(start, end, "GOV_BODY", "bare-force", priority=1))
             break
     return out
+
+
+def _phrases_by_first_word(phrases: frozenset[str]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases by first word, longest first: only those can start at a given token."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for words in _phrases_longest_first(phrases):
+        by_first.setdefault(words[0], []).append(words)
+    return by_first
 
 
 def _force_word(text: str) -> str:
@@ -606,10 +726,11 @@ def _branch_matches(sdoc, m: EntityMatcher, groups: list[_Cand], is_place: Calla
     by_end = {c.end: c for c in groups}
     out = [c for c in (_group_in_place(sdoc, g, m, is_place) for g in groups) if c is not None]
     taken = {i for c in out for i in range(c.start, c.end)}
-    for t in sdoc:
-        if t.lower_ not in nouns or not t.text.islower() or t.i in taken:
+    tk = token_table(sdoc)
+    for i, low in enumerate(tk.lower):
+        if low not in nouns or not tk.text[i].islower() or i in taken:
             continue
-        cand = _branch_around(sdoc, t, m, by_start, by_end, out, is_place, has_groups=bool(groups))
+        cand = _branch_around(sdoc, sdoc[i], m, by_start, by_end, out, is_place, has_groups=bool(groups))
         if cand is not None:
             out.append(cand)
             taken.update(range(cand.start, cand.end))
@@ -758,10 +879,12 @@ class _Context:
 
 def _trim(sdoc, start: int, end: int, m: EntityMatcher) -> tuple[int, int]:
     """Leading determiners and trailing possessives or punctuation off a span."""
-    while start < end and (sdoc[start].lower_ in _DETERMINERS or sdoc[start].is_punct and sdoc[start].text not in "\"“"):
+    tk = token_table(sdoc)
+    text, punct = tk.text, tk.punct
+    while start < end and (tk.lower[start] in _DETERMINERS or punct[start] and text[start] not in "\"“"):
         start += 1
-    while end > start and (sdoc[end - 1].text in ("'s", "’s", "'", "’") or sdoc[end - 1].is_punct
-                           and sdoc[end - 1].text not in (".", ")")):
+    while end > start and (text[end - 1] in ("'s", "’s", "'", "’") or punct[end - 1]
+                           and text[end - 1] not in (".", ")")):
         end -= 1
     # a trailing abbreviation dot belongs to "U.S." but not to a sentence
     return start, end
@@ -769,21 +892,23 @@ def _trim(sdoc, start: int, end: int, m: EntityMatcher) -> tuple[int, int]:
 
 def _strip_titles(sdoc, start: int, end: int, m: EntityMatcher) -> int:
     titles = m.rule("titles")
-    while end - start > 1 and (sdoc[start].text in titles or sdoc[start].text == "."):
+    text = token_table(sdoc).text
+    while end - start > 1 and (text[start] in titles or text[start] == "."):
         start += 1
     return start
 
 
 def _spacy_cands(sdoc, ctx: _Context) -> list[_Cand]:
     m = ctx.matcher
+    tk = token_table(sdoc)
     out = []
-    for ent in sdoc.ents:
-        label = _SPACY_LABELS.get(ent.label_)
+    for ent_start, ent_end, ent_label in tk.ents:
+        label = _SPACY_LABELS.get(ent_label)
         if label is None:
             continue
-        start, end = _trim(sdoc, ent.start, ent.end, m)
+        start, end = _trim(sdoc, ent_start, ent_end, m)
         # a name never runs over a line break ("Odesa\n\nFalling debris"): keep the last line
-        breaks = [t.i for t in sdoc[start:end] if "\n" in t.text]
+        breaks = [i for i in range(start, end) if "\n" in tk.text[i]]
         if breaks:
             start, end = _trim(sdoc, breaks[-1] + 1, end, m)
         if start >= end:
@@ -792,14 +917,14 @@ def _spacy_cands(sdoc, ctx: _Context) -> list[_Cand]:
             start = _strip_titles(sdoc, start, end, m)
         elif _is_title_before_person(sdoc, start, end, m):
             continue  # "Army" in "Army Gen. Mark Milley", "Defense" in "Defense Minister X"
-        text = sdoc[start:end].text
+        text = tk.span_text(start, end)
         label = _fix_label(sdoc, start, end, label, text, ctx)
         if label is None:
             continue
-        poss = [k for k in range(start + 1, end - 1) if sdoc[k].text in ("'s", "’s")]
+        poss = [k for k in range(start + 1, end - 1) if tk.text[k] in ("'s", "’s")]
         if label == "GOV_BODY" and poss and _split_from_owner(sdoc[poss[-1] + 1:end], m):
             # "Armenia's Foreign Ministry" tagged whole: the office, owned by the country
-            out.append(_Cand(poss[-1] + 1, end, label, "spacy", priority=1, owner=sdoc[start:poss[-1]].text))
+            out.append(_Cand(poss[-1] + 1, end, label, "spacy", priority=1, owner=tk.span_text(start, poss[-1])))
             continue
         out.append(_Cand(start, end, label, "spacy", priority=1))
     return out
@@ -807,10 +932,12 @@ def _spacy_cands(sdoc, ctx: _Context) -> list[_Cand]:
 
 def _is_title_before_person(sdoc, start, end, m: EntityMatcher) -> bool:
     titles = m.rule("titles")
+    tk = token_table(sdoc)
+    text = tk.text
     j = start
-    while j < len(sdoc) and (sdoc[j].text in titles or sdoc[j].text == "."):
+    while j < len(text) and (text[j] in titles or text[j] == "."):
         j += 1
-    return j >= end and j < len(sdoc) and sdoc[j].ent_type_ == "PERSON"
+    return j >= end and j < len(text) and tk.ent[j] == "PERSON"
 
 
 def _fix_label(sdoc, start, end, label, text, ctx: _Context) -> str | None:
@@ -819,7 +946,7 @@ def _fix_label(sdoc, start, end, label, text, ctx: _Context) -> str | None:
         return None
     if not (text[:1].isupper() or text[:1].isdigit() or _fold(text.split("-")[0].split()[0]) in _ARTICLES):
         return None  # lowercase: a common noun, not a name ("al-Khums" excepted)
-    key = actor_key(text)
+    key = m.table.key(text)
     if key in ctx.surnames and label != "GPE":
         return "PERSON"
     if _is_page_word(sdoc, start, end, label, text, ctx):
@@ -981,24 +1108,25 @@ def _acronym_cands(sdoc, kept: list[_Cand], m: EntityMatcher) -> tuple[list[_Can
     """Acronyms defined after a name, "(LNA)", and their later uses; maps acronym -> index in kept."""
     defined: dict[str, int] = {}
     ends = {c.end: idx for idx, c in enumerate(kept)}
-    for t in sdoc:
-        if t.text != "(" or t.i + 2 >= len(sdoc) or sdoc[t.i + 2].text != ")":
+    text = token_table(sdoc).text
+    for i, w in enumerate(text):
+        if w != "(" or i + 2 >= len(text) or text[i + 2] != ")":
             continue
-        acr = sdoc[t.i + 1].text
+        acr = text[i + 1]
         if not (re.fullmatch(r"[A-Z][A-Za-z0-9]{1,7}", acr) and sum(ch.isupper() for ch in acr) >= 2):
             continue
-        if t.i in ends:
-            defined.setdefault(acr, ends[t.i])
+        if i in ends:
+            defined.setdefault(acr, ends[i])
             continue
-        start = _spelled_out(sdoc, t.i, acr)
-        if start is not None and not any(c.start < t.i and start < c.end for c in kept):
-            kept.append(_Cand(start, t.i, _name_type(sdoc[start:t.i], m), "acronym-definition", priority=1))
+        start = _spelled_out(sdoc, i, acr)
+        if start is not None and not any(c.start < i and start < c.end for c in kept):
+            kept.append(_Cand(start, i, _name_type(sdoc[start:i], m), "acronym-definition", priority=1))
             defined.setdefault(acr, len(kept) - 1)
     if not defined:
         return [], {}
     taken = {i for c in kept for i in range(c.start, c.end)}
-    out = [_Cand(t.i, t.i + 1, kept[defined[t.text]].label, "acronym", kept[defined[t.text]].actor_id)
-           for t in sdoc if t.text in defined and t.i not in taken]
+    out = [_Cand(i, i + 1, kept[defined[w]].label, "acronym", kept[defined[w]].actor_id)
+           for i, w in enumerate(text) if w in defined and i not in taken]
     return out, defined
 
 
@@ -1035,14 +1163,15 @@ def _group(cands: list[_Cand], sdoc, acronyms: dict[str, int], kept_index: dict[
            m: EntityMatcher) -> list[list[int]]:
     n = len(cands)
     uf = _UnionFind(n)
-    texts = [sdoc[c.start:c.end].text for c in cands]
-    keys = [actor_key(t) for t in texts]
+    span_text = token_table(sdoc).span_text
+    texts = [span_text(c.start, c.end) for c in cands]
+    keys = [m.table.key(t) for t in texts]
     first: dict[tuple, int] = {}
     for i, c in enumerate(cands):
         if c.branch:
             ident = ("branch", c.branch)
         elif c.owner:
-            ident = ("owned", actor_key(c.owner), keys[i])   # Russia's and Ukraine's ministries differ
+            ident = ("owned", m.table.key(c.owner), keys[i])   # Russia's and Ukraine's ministries differ
         else:
             ident = ("actor", c.actor_id) if c.actor_id else (_FAMILY.get(c.label, c.label), keys[i])
         if ident in first:
@@ -1080,7 +1209,7 @@ def _link_short_group_names(cands, texts, keys, uf: _UnionFind, m: EntityMatcher
     Only for names built on an Arabic group word (Ansar, Jaish ...): English names
     ("Islamic State" / "Islamic State in Libya") are often distinct groups.
     """
-    prefixes = {actor_key(p) for p in m.rule("group_prefixes")}
+    prefixes = m.derived("group_prefixes", _key_set)
     for i, c in enumerate(cands):
         words = keys[i].split()
         if c.label != "ARMED_GROUP" or c.actor_id or len(words) < 2 or words[0] not in prefixes:
@@ -1092,18 +1221,23 @@ def _link_short_group_names(cands, texts, keys, uf: _UnionFind, m: EntityMatcher
             uf.union(longer.pop(), i)
 
 
+def _key_set(words: frozenset[str]) -> set[str]:
+    return {actor_key(w) for w in words}
+
+
 def _link_bracketed_names(cands, sdoc, uf: _UnionFind) -> None:
     """"Houthis (Ansar Allah)", "the VDP's full name (VDP)": a bracket right after a group's
     name that holds only another name gives a second name of the same group."""
     by_start = {c.start: j for j, c in enumerate(cands)}
+    text = token_table(sdoc).text
     for i, c in enumerate(cands):
-        if _FAMILY.get(c.label) != "org" or c.end + 2 >= len(sdoc) or sdoc[c.end].text != "(":
+        if _FAMILY.get(c.label) != "org" or c.end + 2 >= len(text) or text[c.end] != "(":
             continue
         j = by_start.get(c.end + 1)
         if j is None:
             continue
         d = cands[j]
-        if _FAMILY.get(d.label) != "org" or d.end >= len(sdoc) or sdoc[d.end].text != ")":
+        if _FAMILY.get(d.label) != "org" or d.end >= len(text) or text[d.end] != ")":
             continue
         if c.actor_id and d.actor_id and c.actor_id != d.actor_id:
             continue   # two known actors: the bracket says who leads or backs whom
@@ -1208,14 +1342,14 @@ def _canonical(group: list[int], cands, texts, label: str, m: EntityMatcher) -> 
         # a branch is known by its parent and its qualifier, whatever words name it
         parent = next((cands[i].parent for i in group if cands[i].parent), None) or "branch"
         forms = [texts[i] for i in group]
-        best = sorted(Counter(forms), key=lambda f: (-len(actor_key(f).split()), f))[0]
+        best = sorted(Counter(forms), key=lambda f: (-len(m.table.key(f).split()), f))[0]
         return best, f"{parent}/{branch}"
     owner = next((cands[i].owner for i in group if cands[i].owner), None)
     if owner and not ids:
         forms = [texts[i] for i in group if cands[i].owner] or [texts[i] for i in group]
-        best = sorted(Counter(forms), key=lambda f: (-len(actor_key(f).split()), f))[0]
+        best = sorted(Counter(forms), key=lambda f: (-len(m.table.key(f).split()), f))[0]
         name = f"{owner}'s {best}"   # named with its country, as it would be on its own
-        return name, f"{label.lower()}:{actor_key(name)}"
+        return name, f"{label.lower()}:{m.table.key(name)}"
     if ids:
         actor = m.table.actors[Counter(ids).most_common(1)[0][0]]
         return actor.name, actor.id
@@ -1224,8 +1358,8 @@ def _canonical(group: list[int], cands, texts, label: str, m: EntityMatcher) -> 
     # alphabetically first so that the choice does not depend on the document
     non_acr = [f for f in forms if not f.isupper() or len(f) > 6] or forms
     counts = Counter(non_acr)
-    best = sorted(counts, key=lambda f: (-len(actor_key(f).split()), -counts[f], f))[0]
-    return best, f"{label.lower()}:{actor_key(best)}"
+    best = sorted(counts, key=lambda f: (-len(m.table.key(f).split()), -counts[f], f))[0]
+    return best, f"{label.lower()}:{m.table.key(best)}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -1292,7 +1426,8 @@ def extract_entities(sdoc, *, matcher: EntityMatcher, is_place: Callable[[str], 
     allc = [allc[i] for i in order]
     remap = {old: new for new, old in enumerate(order)}
     kept_index = {old: remap[old] for old in kept_index}
-    texts = [sdoc[c.start:c.end].text for c in allc]
+    tk = token_table(sdoc)
+    texts = [tk.span_text(c.start, c.end) for c in allc]
     groups = _group(allc, sdoc, defined, kept_index, m)
     groups.sort(key=lambda g: min(allc[i].start for i in g))
     mentions: list[Mention] = []
@@ -1306,17 +1441,21 @@ def extract_entities(sdoc, *, matcher: EntityMatcher, is_place: Callable[[str], 
         ents.append(Entity(id=eid, name=name, type=label, aliases=aliases, role=role, actor_id=actor_id))
         for i in group:
             c = allc[i]
-            span = sdoc[c.start:c.end]
-            mentions.append(Mention(start=span.start_char, end=span.end_char, text=span.text,
-                                    label=label, entity=eid))
+            if c.start < c.end:   # offsets from the token table, without building the Span
+                start, end = tk.idx[c.start], tk.idx[c.start] + len(texts[i])
+            else:
+                span = sdoc[c.start:c.end]
+                start, end = span.start_char, span.end_char
+            mentions.append(Mention(start=start, end=end, text=texts[i], label=label, entity=eid))
     mentions.sort(key=lambda x: x.start)
     return mentions, ents
 
 
 def _cut_at_bracket(sdoc, c: _Cand, m: EntityMatcher) -> _Cand | None:
     """A name never runs into an unclosed bracket: "Houthis (Ansar Allah" is "Houthis"."""
-    opens = [i for i in range(c.start + 1, c.end) if sdoc[i].text == "("]
-    if not opens or any(sdoc[i].text == ")" for i in range(opens[-1], c.end)):
+    text = token_table(sdoc).text
+    opens = [i for i in range(c.start + 1, c.end) if text[i] == "("]
+    if not opens or any(text[i] == ")" for i in range(opens[-1], c.end)):
         return c
     start, end = _trim(sdoc, c.start, opens[0], m)
     if start >= end:
@@ -1343,40 +1482,44 @@ def _relabel_surnames(kept: list[_Cand], sdoc, m: EntityMatcher) -> list[_Cand]:
     spaCy tags a repeated surname ORG or NORP, or misses it; both are fixed here:
     "Hans Grundberg ... Grundberg told Reuters".
     """
+    tk = token_table(sdoc)
+    key = m.table.key
     last: set[str] = set()
     for c in kept:
-        words = [t.text for t in sdoc[c.start:c.end] if not t.is_punct]
-        if c.label == "PERSON" and len(words) >= 2:
-            last.add(actor_key(words[-1]))
+        if c.label != "PERSON":
+            continue
+        words = [w for w, punct in zip(tk.text[c.start:c.end], tk.punct[c.start:c.end]) if not punct]
+        if len(words) >= 2:
+            last.add(key(words[-1]))
     if not last:
         return kept
     out = []
     for c in kept:
-        text = sdoc[c.start:c.end].text
         if c.label in ("ORG", "LOC", "FACILITY") and c.actor_id is None and c.end - c.start == 1 \
-                and actor_key(text) in last:
+                and key(tk.span_text(c.start, c.end)) in last:
             c = _Cand(c.start, c.end, "PERSON", c.source, None, c.priority)
         out.append(c)
     taken = {i for c in out for i in range(c.start, c.end)}
-    for t in sdoc:
-        if t.i not in taken and t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha \
-                and not _line_is_caps(t) and actor_key(t.text) in last:
-            out.append(_Cand(t.i, t.i + 1, "PERSON", "surname", None, 1))
+    for i, w in enumerate(tk.text):
+        if i not in taken and tk.pos[i] == "PROPN" and w[:1].isupper() and tk.alpha[i] \
+                and not _caps_at(sdoc, tk.idx[i]) and key(w) in last:
+            out.append(_Cand(i, i + 1, "PERSON", "surname", None, 1))
     out.sort(key=lambda c: c.start)
     return out
 
 
 def _surnames(sdoc, m: EntityMatcher) -> set[str]:
     """Keys of the last names of multi-word PERSON entities, for relabelling lone surnames."""
+    tk = token_table(sdoc)
     out = set()
-    for ent in sdoc.ents:
-        if ent.label_ == "PERSON" and len(ent) >= 2:
-            start = _strip_titles(sdoc, *_trim(sdoc, ent.start, ent.end, m), m)
-            end = _trim(sdoc, ent.start, ent.end, m)[1]
-            words = [t.text for t in sdoc[start:end] if not t.is_punct]
+    for ent_start, ent_end, label in tk.ents:
+        if label == "PERSON" and ent_end - ent_start >= 2:
+            start = _strip_titles(sdoc, *_trim(sdoc, ent_start, ent_end, m), m)
+            end = _trim(sdoc, ent_start, ent_end, m)[1]
+            words = [w for w, punct in zip(tk.text[start:end], tk.punct[start:end]) if not punct]
             if len(words) >= 2 and _group_shape(sdoc[start:end], m) is None:
-                out.add(actor_key(words[-1]))
-                out.add(actor_key(" ".join(words)))
+                out.add(m.table.key(words[-1]))
+                out.add(m.table.key(" ".join(words)))
     return out
 
 
@@ -1387,12 +1530,13 @@ def _place_votes(sdoc, m: EntityMatcher, is_place) -> set[str]:
     document seldom uses a town's name for anything else.
     """
     out = set()
-    for ent in sdoc.ents:
-        if ent.label_ in ("GPE", "LOC"):
-            start, end = _trim(sdoc, ent.start, ent.end, m)
-            text = sdoc[start:end].text
+    tk = token_table(sdoc)
+    for ent_start, ent_end, label in tk.ents:
+        if label in ("GPE", "LOC"):
+            start, end = _trim(sdoc, ent_start, ent_end, m)
+            text = tk.span_text(start, end)
             if text and text[:1].isupper() and m.table.lookup(text) is None:
-                out.add(actor_key(text))
+                out.add(m.table.key(text))
     return out
 
 

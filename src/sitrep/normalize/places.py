@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..model import Document, Location, Place
 from ..pipeline import stage
+from .actors import token_table
 
 # ---- name keys (shared with the builder) ----------------------------------------------
 
@@ -73,6 +74,37 @@ def skeleton(key: str) -> str:
     return re.sub(r"(.)\1+", r"\1", out)
 
 
+def _name_trie(names: Collection[tuple[str, ...]]) -> str:
+    """One regex for the word sequences ``names`` (keys: words of [a-z0-9]), any run of
+    spaces or hyphens between words, the name ending before no word character or hyphen.
+
+    Built as a letter trie rather than one alternative per name, which the scanner would
+    try one by one at every word.  It matches what the plain alternation of the names,
+    longest first, matches: a word ends where the text's word does, so the names that
+    match at one position extend one another, and the trie takes the longest of them too.
+    """
+    end, sep = "", " "
+    trie: dict = {}
+    for words in names:
+        node = trie
+        for unit in " ".join(words):
+            node = node.setdefault(unit, {})
+        node[end] = {}
+
+    def render(node: dict) -> str:
+        alts = []
+        for unit in sorted(u for u in node if u != end):
+            piece, child = (r"[\s\-]+" if unit == sep else re.escape(unit)), node[unit]
+            while len(child) == 1 and end not in child:   # a chain of single letters: a literal run
+                (unit, child), = child.items()
+                piece += r"[\s\-]+" if unit == sep else re.escape(unit)
+            alts.append(piece + render(child))
+        if end in node:
+            alts.append(r"(?![\w-])")    # after the longer names, as in a longest-first alternation
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return render(trie) if trie else "(?!)"
+
+
 def is_latin(text: str) -> bool:
     """True when every letter is Latin (alternate names in other scripts are skipped)."""
     for c in text:
@@ -88,6 +120,7 @@ GAZETTEER_ARCHIVE = DATA / "gazetteer.sqlite.gz"   # shipped compressed (16 MB i
 GAZETTEER_FILE = DATA / "gazetteer.sqlite"          # a development build, when present
 SUPPLEMENT_FILE = DATA / "places_supplement.toml"
 
+_MEMO_SIZE = 20_000   # entries per Gazetteer memo (cleared when full)
 # how good a name match is, by key kind: 0 main name, 1 alternate name, 2 article dropped, 3 skeleton
 _MATCH_SCORE = {0: 1.0, 1: 0.9, 2: 0.75, 3: 0.55}
 _PRECISIONS = ("city", "near", "region", "country")
@@ -174,6 +207,12 @@ class Gazetteer:
         self._db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._memo: dict[str, list[tuple]] = {}
+        # bounded memos of pure functions of the text (and the lookup's arguments): a
+        # document names its places many times over, and news names the same places
+        self._keys: dict[str, str] = {}
+        self._lookups: dict[tuple, list[Candidate]] = {}
+        self._place_names: dict[str, bool] = {}
+        self._cands: dict[tuple, Candidate] = {}       # row -> Candidate
         self.country_names: dict[str, str] = {}          # ISO2 -> English name
         self.country_keys: dict[str, str] = {}           # key -> ISO2 (names and aliases)
         self.demonyms: dict[str, str] = {}               # key -> ISO2
@@ -246,14 +285,8 @@ class Gazetteer:
     def _feature_regex(self) -> re.Pattern:
         # Supplement names as written in running text: case-insensitive after the first
         # letter, any run of spaces/hyphens between words.
-        alts = set()
-        for key in self.features:
-            words = key.split()
-            if len(key) < 4:
-                continue
-            alts.add(r"[\s\-]+".join(re.escape(w) for w in words))
-        body = "|".join(sorted(alts, key=len, reverse=True))
-        return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+        names = {tuple(key.split()) for key in self.features if len(key) >= 4}
+        return re.compile(rf"(?<![\w-]){_name_trie(names)}", re.IGNORECASE)
 
     def _local_regexes(self) -> tuple[re.Pattern, re.Pattern]:
         """"NAME village in CONTAINER" and "the village of NAME (in CONTAINER)"."""
@@ -289,6 +322,14 @@ class Gazetteer:
                                     "FROM places p WHERE p.gid = ?", (gid,)).fetchall()
 
     def _candidate(self, row: tuple) -> Candidate:
+        cand = self._cands.get(row)
+        if cand is None:
+            if len(self._cands) >= _MEMO_SIZE:
+                self._cands.clear()
+            cand = self._cands[row] = self._new_candidate(row)
+        return cand
+
+    def _new_candidate(self, row: tuple) -> Candidate:
         gid, name, kind, cc, admin1, lat, lon, pop, q = row
         precision = {"city": "city", "admin1": "region", "country": "country"}[kind]
         return Candidate(gazetteer_id=gid, name=self.display_name(gid, name), kind=kind, iso=cc,
@@ -317,9 +358,18 @@ class Gazetteer:
         plain = _MARKS.sub("", plain).strip()
         return plain if plain and plain.isascii() else name
 
+    def _key(self, text: str) -> str:
+        """:func:`_clean_key` of ``text``, memoised."""
+        key = self._keys.get(text)
+        if key is None:
+            if len(self._keys) >= _MEMO_SIZE:
+                self._keys.clear()
+            key = self._keys[text] = _clean_key(text)
+        return key
+
     def country_of(self, text: str) -> str | None:
         """ISO2 of a country name, alias or demonym ("Libya", "DRC", "Syrian"), else None."""
-        key = _clean_key(text)
+        key = self._key(text)
         return self.country_keys.get(key) or self.demonyms.get(key)
 
     def capital(self, iso: str | None) -> Location | None:
@@ -337,10 +387,10 @@ class Gazetteer:
         return loc if loc is not None and loc.iso == iso.upper() and loc.precision == "city" else None
 
     def is_country(self, text: str) -> bool:
-        return _clean_key(text) in self.country_keys
+        return self._key(text) in self.country_keys
 
     def is_demonym(self, text: str) -> bool:
-        return _clean_key(text) in self.demonyms
+        return self._key(text) in self.demonyms
 
     def lookup(self, name: str, *, focus: str | None = None,
                near: list[tuple[float, float]] | None = None, region: bool = False) -> list[Candidate]:
@@ -353,7 +403,21 @@ class Gazetteer:
         """
         if not isinstance(name, str):
             return []
-        key = _clean_key(name[:200])
+        try:
+            memo_key = (name, focus, None if near is None else tuple(tuple(p) for p in near), region)
+            hash(memo_key)
+        except TypeError:   # points that are no pairs: not memoised
+            return self._lookup(name, focus=focus, near=near, region=region)
+        found = self._lookups.get(memo_key)
+        if found is None:
+            if len(self._lookups) >= _MEMO_SIZE:
+                self._lookups.clear()
+            found = self._lookups[memo_key] = self._lookup(name, focus=focus, near=near, region=region)
+        return list(found)   # (Candidates are frozen; the list is the caller's)
+
+    def _lookup(self, name: str, *, focus: str | None,
+                near: list[tuple[float, float]] | None, region: bool) -> list[Candidate]:
+        key = self._key(name[:200])
         if len(key) < 2 or not any(c.isalpha() for c in key):
             return []
         if key in self.caps_only and not name.strip().isupper():
@@ -383,6 +447,7 @@ class Gazetteer:
         sk = skeleton(key)
         if len(sk) >= 4 and len(key) >= 5:
             rows += self._rows("~" + sk)
+        points = None   # the coordinates in ``near``, sorted out once rather than per candidate
         for r in rows:
             c = self._candidate(r)
             if c.kind == "country":
@@ -391,7 +456,9 @@ class Gazetteer:
                 continue
             if key in self.common_words and c.iso != focus:
                 continue       # "East", "Union": an ordinary word unless it is local
-            score = self._score(c, focus=focus, near=near, region=region)
+            if points is None:
+                points = _points(near)
+            score = self._score(c, focus=focus, near=points, region=region, checked=True)
             old = cands.get(c.gazetteer_id)
             if old is None or score > old.score:
                 cands[c.gazetteer_id] = replace(c, score=score)
@@ -433,9 +500,19 @@ class Gazetteer:
         Common English words ("Reading", "Police") and demonyms are excluded; text that
         is all lower case is not a name.
         """
-        if not isinstance(text, str) or not text.strip() or text.strip().islower():
+        if not isinstance(text, str):
             return False
-        key = _clean_key(text)
+        known = self._place_names.get(text)
+        if known is None:
+            if len(self._place_names) >= _MEMO_SIZE:
+                self._place_names.clear()
+            known = self._place_names[text] = self._is_place_name(text)
+        return known
+
+    def _is_place_name(self, text: str) -> bool:
+        if not text.strip() or text.strip().islower():
+            return False
+        key = self._key(text)
         if not key or key in self.common_words or key in self.demonyms:
             return False
         if key in self.country_keys or key in self.features or key in self.admin1_alias:
@@ -462,18 +539,24 @@ class Gazetteer:
 
     @staticmethod
     def _score(c: Candidate, *, focus: str | None, near: list[tuple[float, float]] | None,
-               region: bool) -> float:
+               region: bool, checked: bool = False) -> float:
         s = _MATCH_SCORE.get(c.match, 0.5)
         s += 0.08 * math.log10(c.population + 1)            # 1M people: +0.48
         if focus and c.iso == focus:
             s += 0.6
         if c.kind == "admin1":
             s += 0.4 if region else -0.15
-        near = [p for p in near or () if all(isinstance(x, (int, float)) and math.isfinite(x) for x in p)]
+        if not checked:   # (``checked``: the caller passed the points through _points)
+            near = _points(near)
         if near and c.lat is not None:  # (points that are no coordinates are ignored, not a crash)
             d = min(haversine_km((c.lat, c.lon), p) for p in near)
             s += 0.35 if d < 150 else 0.15 if d < 400 else 0.0
         return s
+
+
+def _points(near) -> list:
+    """The points of ``near`` that are coordinates (others are ignored, not a crash)."""
+    return [p for p in near or () if all(isinstance(x, (int, float)) and math.isfinite(x) for x in p)]
 
 
 def _clean_key(text: str) -> str:
@@ -539,23 +622,28 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _spacy_spans(sdoc) -> tuple[list[_Span], list[_Span], list[tuple[int, int, str]]]:
     """(place entities, other proper-noun runs, demonym/NORP spans) from a spaCy Doc."""
     ents, weak, norp = [], [], []
+    tk = token_table(sdoc)   # plain per-token lists, shared with the entities stage
+    idx, words = tk.idx, tk.text
     covered = set()
-    for e in sdoc.ents:
-        if e.label_ in ("GPE", "LOC", "FAC"):
-            ents.append(_Span(e.start_char, e.end_char, "ent"))
-        elif e.label_ in ("ORG", "PERSON"):
-            weak.append(_Span(e.start_char, e.end_char, "weak-" + e.label_))
-        elif e.label_ == "NORP":
-            norp.append((e.start_char, e.end_char, e.text))
-        covered.update(range(e.start, e.end))
-    run: list = []
-    for tok in list(sdoc) + [None]:
-        if tok is not None and tok.i not in covered and tok.pos_ == "PROPN" and tok.text[:1].isupper():
-            run.append(tok)
+    for start, end, label in tk.ents:
+        start_char, end_char = idx[start], idx[end - 1] + len(words[end - 1])
+        if label in ("GPE", "LOC", "FAC"):
+            ents.append(_Span(start_char, end_char, "ent"))
+        elif label in ("ORG", "PERSON"):
+            weak.append(_Span(start_char, end_char, "weak-" + label))
+        elif label == "NORP":
+            norp.append((start_char, end_char, tk.span_text(start, end)))
+        covered.update(range(start, end))
+    run = None   # first token of the current run of proper nouns
+    n = len(words)
+    for i in range(n + 1):
+        if i < n and i not in covered and tk.pos[i] == "PROPN" and words[i][:1].isupper():
+            if run is None:
+                run = i
             continue
-        if run:
-            weak.append(_Span(run[0].idx, run[-1].idx + len(run[-1].text), "propn"))
-            run = []
+        if run is not None:
+            weak.append(_Span(idx[run], idx[i - 1] + len(words[i - 1]), "propn"))
+            run = None
     return ents, weak, norp
 
 

@@ -26,6 +26,7 @@ from dateparser.date import DateDataParser
 
 from ..model import DateWindow, Document, TimeMention
 from ..pipeline import stage
+from .actors import doc_text
 
 log = logging.getLogger(__name__)
 
@@ -733,25 +734,49 @@ _NW = _alt(list(_NUMBERS) + list(_VAGUE))
 _TD = rf"(?i:(?:early\s+|late\s+)?(?:at|in|on|during)\s+(?:the\s+)?(?:{_TOD})\s+(?:on|of)\s+)"
 _MK = _alt(_MARKERS)
 
+
+def _initials(words: Iterable[str], *, fold: bool = False) -> str:
+    """A character class of the first letters of ``words`` (case-insensitive with ``fold``)."""
+    cls = "[" + "".join(re.escape(c) for c in sorted({w[0] for w in words if w})) + "]"
+    return f"(?i:{cls})" if fold else cls
+
+
+# Lookaheads on the characters a pattern can start with, put in front of the costly patterns:
+# the scanner then drops most positions at once instead of trying every alternative (and,
+# for the year pattern, fourteen lookbehinds) there.  They match nothing the pattern would not.
+_I_WD = _initials(_CWD.split("|"))
+_I_MON = _initials(_cap_alt(_MONTHS).split("|"))
+_AT_PT = "(?i:[tebsmfl])"      # first letters of _PT's words (towards, the, end, ... late)
+_AT_DAY_MONTH = rf"(?={_I_WD}|t|\d)"
+_AT_MONTH_DAY = rf"(?={_I_WD}|{_I_MON})"
+_AT_MONTH = rf"(?=\b(?:(?i:[ltnp])|{_AT_PT}|{_I_MON}))"
+_AT_YEAR = rf"(?=\b{_AT_PT}|[12])"
+_AT_WEEKDAY = rf"(?=(?i:[elaiod])|(?i:[ltnpce])|{_I_WD})"
+_AT_SEASON = r"(?=\b(?i:[tlnpcemsawf]))"
+_AT_DECADE = rf"(?=\b(?:{_AT_PT}|[12]))"
+_AT_THIS_WEEK = r"(?=\b(?i:[tlnpce]))"
+_AT_AGO = rf"(?=\b(?:{_initials([*_NUMBERS, *_VAGUE], fold=True)}|\d))"
+_AT_NOW = rf"(?=\b(?:(?i:[tyolncarp])|{_initials(_MARKERS, fold=True)}))"
+
 _DETECT: list[re.Pattern] = [re.compile(p) for p in (
     r"\b(?:1[89]|2[01])\d\d-[01]\d-[0-3]\d\b",
     r"\b[0-3]?\d[/.][01]?\d[/.](?:1[89]|2[01])\d\d\b",
-    rf"\b(?:(?:{_CWD}),?\s+)?(?:the\s+)?{_DY}\s+(?:of\s+)?{_CMD}\b(?:,?\s+{_YR})?",
-    rf"\b(?:(?:{_CWD}),?\s+)?{_CMD}\s+{_DY}\b(?:,?\s+{_YR}\b)?",
-    rf"(?:\b(?i:last|this|next|past|previous)\s+)?(?:\b{_PT})?\b{_CMS}(?:\b|(?<=\.))"
+    rf"{_AT_DAY_MONTH}\b(?:(?:{_CWD}),?\s+)?(?:the\s+)?{_DY}\s+(?:of\s+)?{_CMD}\b(?:,?\s+{_YR})?",
+    rf"{_AT_MONTH_DAY}\b(?:(?:{_CWD}),?\s+)?{_CMD}\s+{_DY}\b(?:,?\s+{_YR}\b)?",
+    rf"{_AT_MONTH}(?:\b(?i:last|this|next|past|previous)\s+)?(?:\b{_PT})?\b{_CMS}(?:\b|(?<=\.))"
     rf"(?:,?\s+(?:of\s+)?{_YR}\b|,?\s+(?:of\s+)?(?i:last|this|next|previous)\s+year\b)?",
-    rf"\b(?i:(?:the\s+|this\s+|last\s+|next\s+|past\s+|coming\s+)?(?:early\s+|mid-?\s*|late\s+|the\s+end\s+of\s+(?:the\s+)?|the\s+beginning\s+of\s+(?:the\s+)?)?"
+    rf"{_AT_SEASON}\b(?i:(?:the\s+|this\s+|last\s+|next\s+|past\s+|coming\s+)?(?:early\s+|mid-?\s*|late\s+|the\s+end\s+of\s+(?:the\s+)?|the\s+beginning\s+of\s+(?:the\s+)?)?"
     rf"(?:the\s+)?)(?:spring|summer|autumn|winter|(?<=the\s)fall|(?<=last\s)fall|(?<=this\s)fall)\b(?:\s+(?:of\s+)?{_YR}\b)?",
-    rf"(?:\b{_PT})?\b(?:the\s+)?(?:1[89]|20)\d0'?s\b",
-    rf"(?:\b{_PT}|(?<=\b[Ii]n\s)|(?<=\b[Ss]ince\s)|(?<=\b[Ff]rom\s)|(?<=\b[Uu]ntil\s)|(?<=\b[Bb]y\s)|(?<=\b[Dd]uring\s)|"
+    rf"{_AT_DECADE}(?:\b{_PT})?\b(?:the\s+)?(?:1[89]|20)\d0'?s\b",
+    rf"{_AT_YEAR}(?:\b{_PT}|(?<=\b[Ii]n\s)|(?<=\b[Ss]ince\s)|(?<=\b[Ff]rom\s)|(?<=\b[Uu]ntil\s)|(?<=\b[Bb]y\s)|(?<=\b[Dd]uring\s)|"
     rf"(?<=\bthe\s)|(?<=\band\s)|(?<=\bto\s)|(?<=\b[Bb]efore\s)|(?<=\b[Aa]fter\s)|(?<=\bof\s)|(?<=^)|(?<=\n))\b{_YR}\b",
-    rf"(?:{_TD})?\b(?:(?i:last|this|next|past|coming|early|late)\s+)?(?:{_CWD})\b(?:\s+(?i:morning|afternoon|evening|night))?",
-    r"\b(?i:(?:the\s+)?(?:last|this|next|past|coming|previous|earlier\s+this|later\s+this)\s+(?:week|month|year|weekend))\b",
-    rf"\b(?i:(?:{_NW}|\d+)\s+(?:days?|weeks?|months?|years?|decades?|fortnights?)\s+ago)\b",
+    rf"{_AT_WEEKDAY}(?:{_TD})?\b(?:(?i:last|this|next|past|coming|early|late)\s+)?(?:{_CWD})\b(?:\s+(?i:morning|afternoon|evening|night))?",
+    rf"{_AT_THIS_WEEK}\b(?i:(?:the\s+)?(?:last|this|next|past|coming|previous|earlier\s+this|later\s+this)\s+(?:week|month|year|weekend))\b",
+    rf"{_AT_AGO}\b(?i:(?:{_NW}|\d+)\s+(?:days?|weeks?|months?|years?|decades?|fortnights?)\s+ago)\b",
     rf"\b(?i:(?:in|over|during|for|within)\s+the\s+(?:past|last|previous)\s+(?:(?:{_NW}|\d+)\s+)?(?:days?|weeks?|months?|years?|decades?))\b",
     rf"\b(?i:for\s+(?:the\s+)?(?:{_NW}|\d+|many)\s+(?:days|weeks|months|years))\b",
     r"\b(?i:in\s+recent\s+(?:days|weeks|months|years))\b",
-    rf"\b(?i:(?:the\s+day\s+before\s+)?yesterday(?:\s+(?:morning|afternoon|evening))?|today|tonight|tomorrow|overnight|"
+    rf"{_AT_NOW}\b(?i:(?:the\s+day\s+before\s+)?yesterday(?:\s+(?:morning|afternoon|evening))?|today|tonight|tomorrow|overnight|"
     rf"last\s+night|this\s+(?:morning|afternoon|evening)|now|currently|at\s+present|recently|previously|lately|{_MK})\b",
 )]
 # A part each _DETECT pattern cannot match without (same flags as inside the pattern): a text
@@ -843,7 +868,7 @@ def _spacy_spans(sdoc) -> list[tuple[int, int]]:
 
 def _analysed_text(doc: Document) -> str:
     if doc.spacy is not None:
-        return doc.spacy.text
+        return doc_text(doc.spacy)
     return doc.article_text()
 
 
@@ -1277,6 +1302,8 @@ def _leftover_words(line: str, spans: list[tuple[int, int]]) -> list[str]:
 
 def _printed_in_line(line: str, *, tail: bool) -> Printed | None:
     label = _LABEL.match(line)
+    if tail and not label:
+        return None     # (before scanning the line: a trailing line counts only with a label)
     spans = _date_spans(line)
     if label:
         after = [(a, b, r) for a, b, r in spans if a >= label.start("label")]
