@@ -20,7 +20,7 @@ from ...model import Document, Event
 from ...pipeline import stage
 from .rules import Helpers, Rules, load_rules
 from .candidate import Candidate
-from .syntax import teaser_blocks, text_sentences
+from .syntax import MEMO_KEY, PARSE_KEY, parse_of, teaser_blocks, text_sentences
 from .detect import fill_arguments, merge_in_sentence, sentence_candidates
 from .casualties import attach_toll_sentences, resolve_tolls
 from .placing import to_events
@@ -44,10 +44,23 @@ def extract_events(doc: Document, *, rules: Rules, helpers: Helpers | None = Non
     if sdoc is None or not doc.text.strip():
         return []
     helpers = helpers or Helpers()
+    # the parse table and this call's memo live on the spaCy Doc while the call runs; they
+    # go at its end (the table's Tokens would tie the Doc into a reference cycle, and the
+    # memo holds results of these rules on these annotations)
+    sdoc.user_data[MEMO_KEY] = {}
+    try:
+        return _extract_events(doc, sdoc, rules=rules, helpers=helpers)
+    finally:
+        sdoc.user_data.pop(MEMO_KEY, None)
+        sdoc.user_data.pop(PARSE_KEY, None)
+
+
+def _extract_events(doc: Document, sdoc, *, rules: Rules, helpers: Helpers) -> list[Event]:
     per_sentence: list[list[Candidate]] = []
     skip = teaser_blocks(doc.text, rules=rules)
+    text = parse_of(sdoc).text
     for sent in text_sentences(sdoc):
-        if not sent.text.strip() or any(a <= sent.start_char < b for a, b in skip):
+        if not text[sent.start_char:sent.end_char].strip() or any(a <= sent.start_char < b for a, b in skip):
             continue
         cands = sentence_candidates(doc, sent, rules=rules)
         cands = merge_in_sentence(cands)

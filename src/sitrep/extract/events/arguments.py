@@ -11,10 +11,11 @@ from .rules import (
     PERSON_ENTS, PLACE_ENTS, PLACE_NOUNS, Rules, VAGUE_MODIFIERS, WEAPON_NOUNS, WORDS)
 from .candidate import Candidate
 from .syntax import (
-    ancestors_in_sentence, clause_verb, has_phrase, in_lex, lemma, of_object,
-    sentence_places)
+    ancestors_in_sentence, clause_verb, has_phrase, head_of, in_lex, kids, lemma, of_object, parse_of,
+    per_call, per_parse, per_token, sentence_places)
 
 
+@per_parse("subject")       # asked by classify, the filters and fill_arguments alike
 def subject_of(head):
     """The acting side: subject of the clause, agent of a passive, 'by' phrase or possessor."""
     listing = _listed_under(head)
@@ -32,15 +33,15 @@ def subject_of(head):
     if side is not None:
         return side
     for t in (head, verb):
-        for ch in t.children:
+        for ch in kids(t):
             if ch.dep_ == "agent":
-                objs = [g for g in ch.children if g.dep_ == "pobj"]
+                objs = [g for g in kids(ch) if g.dep_ == "pobj"]
                 if objs:
                     return objs[0]
             if ch.dep_ == "poss" and t is head and head.pos_ != "VERB":
                 return ch
             if ch.dep_ == "prep" and ch.lower_ == "by" and t is head and head.pos_ == "NOUN":
-                objs = [g for g in ch.children if g.dep_ == "pobj"]   # "an attack by ISWAP"
+                objs = [g for g in kids(ch) if g.dep_ == "pobj"]   # "an attack by ISWAP"
                 if objs:
                     return objs[0]
     by = _by_of_modified_noun(head)
@@ -48,25 +49,25 @@ def subject_of(head):
         return by
     killer = _verb_of_means(head)
     if killer is not None:
-        return next((c for c in killer.children if c.dep_ == "nsubj"), None)
+        return next((c for c in kids(killer) if c.dep_ == "nsubj"), None)
     if head.pos_ == "VERB" or _under_light_verb(head, verb):
-        for ch in verb.children:
+        for ch in kids(verb):
             if ch.dep_ in ("nsubj",):
                 return ch
     # participial clause ("..., killing four") or xcomp: the subject of the governing verb
-    if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.i != verb.i:
-        up = clause_verb(verb.head)
-        for ch in up.children:
+    if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and head_of(verb).i != verb.i:
+        up = clause_verb(head_of(verb))
+        for ch in kids(up):
             if ch.dep_ == "nsubj":
                 return ch
     # "X was the prime suspect in a bombing", "X is suspected of carrying out ..."
     for a in ancestors_in_sentence(head):
         if lemma(a) in ("suspect", "responsible", "blame", "claim"):
-            for ch in a.children:
+            for ch in kids(a):
                 if ch.dep_ in ("nsubj", "nsubjpass"):
                     return ch
             if a.dep_ == "attr":
-                for ch in a.head.children:
+                for ch in kids(head_of(a)):
                     if ch.dep_ == "nsubj":
                         return ch
     return None
@@ -94,23 +95,23 @@ def _repelling_verb(head):
     if head.pos_ == "VERB":
         verb = head
     elif head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("dobj", "nsubjpass"):
-        verb = head.head
-    elif head.pos_ in ("NOUN", "PROPN") and head.dep_ == "pobj" and head.head.dep_ in ("prep", "prt"):
-        verb = head.head.head      # "fought off attacks" parsed with "off" over the noun
+        verb = head_of(head)
+    elif head.pos_ in ("NOUN", "PROPN") and head.dep_ == "pobj" and head_of(head).dep_ in ("prep", "prt"):
+        verb = head_of(head_of(head))      # "fought off attacks" parsed with "off" over the noun
     else:
         return None
     if verb.pos_ not in ("VERB", "AUX") or lemma(verb) not in DEFENCE_VERBS:
         return None
-    if lemma(verb) in PHRASAL_DEFENCE and not any(t.lower_ in ("off", "back") for t in verb.children):
+    if lemma(verb) in PHRASAL_DEFENCE and not any(t.lower_ in ("off", "back") for t in kids(verb)):
         return None               # "fought the rebels" is fighting, "fought off" is fending off
     return verb if _attack_noun(verb) is not None else None
 
 
 def _attack_noun(verb):
     """The object of a verb of defence: the attack it beat back ('an attack', 'assaults')."""
-    for ch in verb.children:
+    for ch in kids(verb):
         cands = [ch] if ch.dep_ in ("dobj", "nsubjpass") else \
-            [g for g in ch.children if g.dep_ == "pobj"] if ch.dep_ in ("prt", "prep") and ch.lower_ in ("off", "back") else []
+            [g for g in kids(ch) if g.dep_ == "pobj"] if ch.dep_ in ("prt", "prep") and ch.lower_ in ("off", "back") else []
         for g in cands:
             if g.pos_ in ("NOUN", "PROPN") and lemma(g) in ATTACK_NOUNS:
                 return g
@@ -123,14 +124,14 @@ def _attacker_of_repelled(head):
     noun = _attack_noun(verb) if verb is not None else None
     if noun is None:
         return None
-    for ch in noun.children:
+    for ch in kids(noun):
         if ch.dep_ == "prep" and ch.lower_ in ("by", "from"):
-            objs = [g for g in ch.children if g.dep_ == "pobj"]
+            objs = [g for g in kids(ch) if g.dep_ == "pobj"]
             if objs:
                 return objs[0]
         if ch.dep_ == "poss" and ch.pos_ != "PRON":
             return ch
-    for ch in noun.children:
+    for ch in kids(noun):
         if ch.dep_ in ("amod", "compound", "nmod") and (ch.ent_type_ in ("NORP", "ORG", "GPE")
                                                         or ch.pos_ == "PROPN"):
             return ch
@@ -142,11 +143,11 @@ def _defender_of_repelled(head):
     verb = _repelling_verb(head)
     if verb is None:
         return None
-    for ch in verb.children:
+    for ch in kids(verb):
         if ch.dep_ == "nsubj":
             return ch
         if ch.dep_ == "agent":
-            objs = [g for g in ch.children if g.dep_ == "pobj"]
+            objs = [g for g in kids(ch) if g.dep_ == "pobj"]
             if objs:
                 return objs[0]
     return None
@@ -154,21 +155,21 @@ def _defender_of_repelled(head):
 
 def _side_killed_in(head):
     """'four fighters were killed in clashes with X': the fallen are the other side of X."""
-    if lemma(head) not in CLASH_WORDS or head.dep_ != "pobj" or head.head.lower_ not in ("in", "during"):
+    if lemma(head) not in CLASH_WORDS or head.dep_ != "pobj" or head_of(head).lower_ not in ("in", "during"):
         return None
-    verb = head.head.head
+    verb = head_of(head_of(head))
     if verb.pos_ != "VERB" or lemma(verb) not in ("kill", "wound", "injure", "die"):
         return None
-    return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    return next((c for c in kids(verb) if c.dep_ == "nsubjpass"), None)
 
 
 def _between(head):
     """'clashes between X and Y', 'fighting between X and Y': (X, Y), else None."""
     if lemma(head) not in CLASH_WORDS:
         return None
-    for ch in head.children:
+    for ch in kids(head):
         if ch.dep_ == "prep" and ch.lower_ == "between":
-            objs = [g for g in ch.children if g.dep_ == "pobj"]
+            objs = [g for g in kids(ch) if g.dep_ == "pobj"]
             if objs and objs[0].conjuncts:
                 return objs[0], objs[0].conjuncts[0]
     return None
@@ -179,10 +180,10 @@ def _noun_modified(head):
     attacks'), else None."""
     t = head
     for _ in range(4):
-        if t.dep_ == "conj" and t.head.pos_ in ("NOUN", "PROPN", "ADJ"):
-            t = t.head
-        elif t.dep_ in ("compound", "amod", "nmod") and t.head.pos_ in ("NOUN", "PROPN"):
-            return t.head
+        if t.dep_ == "conj" and head_of(t).pos_ in ("NOUN", "PROPN", "ADJ"):
+            t = head_of(t)
+        elif t.dep_ in ("compound", "amod", "nmod") and head_of(t).pos_ in ("NOUN", "PROPN"):
+            return head_of(t)
         else:
             return None
     return None
@@ -195,9 +196,9 @@ def _by_of_modified_noun(head):
         return None
     # the parser hangs a by-phrase shared by a list on one of its items
     for item in [noun, *noun.conjuncts]:
-        for ch in item.children:
+        for ch in kids(item):
             if ch.dep_ == "prep" and ch.lower_ == "by":
-                return next((g for g in ch.children if g.dep_ == "pobj"), None)
+                return next((g for g in kids(ch) if g.dep_ == "pobj"), None)
     return None
 
 
@@ -207,24 +208,26 @@ MEANS_VERBS = WORDS["means_verbs"]
 
 def _verb_of_means(head):
     """'X killed Y in an air strike': the verb whose means the noun trigger is, else None."""
-    if head.pos_ not in ("NOUN", "PROPN") or head.dep_ != "pobj" or head.head.lower_ not in ("in", "with", "by", "during"):
+    if head.pos_ not in ("NOUN", "PROPN") or head.dep_ != "pobj" \
+            or head_of(head).lower_ not in ("in", "with", "by", "during"):
         return None
-    verb = head.head.head
+    verb = head_of(head_of(head))
     if verb.dep_ == "dobj" and verb.pos_ in ("NOUN", "PROPN"):
-        verb = verb.head     # the parser often hangs "in an air strike" on the object
+        verb = head_of(verb)     # the parser often hangs "in an air strike" on the object
     if verb.pos_ != "VERB" or lemma(verb) not in MEANS_VERBS or lemma(head) in CLASH_WORDS:
         return None
-    if not any(c.dep_ == "nsubj" for c in verb.children):
+    if not any(c.dep_ == "nsubj" for c in kids(verb)):
         return None
     return verb
 
 
 def _listed_under(head):
     """The noun a trigger is listed under ('attacks, including a bombing'), else None."""
-    if head.dep_ == "pobj" and head.head.lower_ in ("including", "like", "as") and head.head.head.i != head.head.i:
-        owner = head.head.head
+    prep = head_of(head)
+    if head.dep_ == "pobj" and prep.lower_ in ("including", "like", "as") and head_of(prep).i != prep.i:
+        owner = head_of(prep)
         if owner.lower_ == "such":
-            owner = owner.head
+            owner = head_of(owner)
         return owner if owner.pos_ in ("NOUN", "PROPN") else None
     return None
 
@@ -233,18 +236,19 @@ def _under_light_verb(head, verb) -> bool:
     """'ISIS carried out an attack': the noun's event is done by the verb's subject."""
     if head.i == verb.i:
         return True
-    if head.dep_ == "prep" and head.head.i == verb.i:
+    if head.dep_ == "prep" and head_of(head).i == verb.i:
         return True          # "(the militants) are in control of ...": a phrase of the verb
     obj = head
-    while obj.dep_ == "conj" and obj.head.i != obj.i and obj.head.pos_ in ("NOUN", "PROPN"):
-        obj = obj.head      # "launched drones and missiles": the listed noun is an object too
-    if obj.dep_ == "dobj" and obj.head.i == verb.i:
+    while obj.dep_ == "conj" and head_of(obj).i != obj.i and head_of(obj).pos_ in ("NOUN", "PROPN"):
+        obj = head_of(obj)      # "launched drones and missiles": the listed noun is an object too
+    if obj.dep_ == "dobj" and head_of(obj).i == verb.i:
         return lemma(verb) in LIGHT_VERBS_DEFAULT or lemma(verb) in AIMING_VERBS
-    if head.dep_ == "pobj" and head.head.head.i == verb.i and lemma(verb) in ("responsible", "behind", "be"):
+    if head.dep_ == "pobj" and head_of(head_of(head)).i == verb.i and lemma(verb) in ("responsible", "behind", "be"):
         return True
     return False
 
 
+@per_parse("object")
 def object_of(head):
     """The side acted upon: direct object, passive subject, or an 'on'/'against' phrase."""
     verb = clause_verb(head)
@@ -254,15 +258,15 @@ def object_of(head):
     if pair is not None:
         return pair[1]
     if _side_killed_in(head) is None and lemma(head) in CLASH_WORDS and head.dep_ == "pobj" \
-            and head.head.lower_ in ("in", "during") and lemma(verb) in ("kill", "wound", "injure"):
+            and head_of(head).lower_ in ("in", "during") and lemma(verb) in ("kill", "wound", "injure"):
         # "soldiers killed 12 militants in clashes": the fallen are the other side
-        fallen = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        fallen = next((c for c in kids(verb) if c.dep_ == "dobj"), None)
         if fallen is not None:
             return fallen
     means = _verb_of_means(head)
     if means is not None:
         # "killed 14 fighters in an air strike": the fighters were the side struck
-        hit = next((c for c in means.children if c.dep_ == "dobj"), None)
+        hit = next((c for c in kids(means) if c.dep_ == "dobj"), None)
         if hit is not None:
             return hit
     aimed = _aimed_at(head, verb)
@@ -271,33 +275,33 @@ def object_of(head):
     if lemma(head) in CLASH_WORDS:
         # "clashed with X", "clashes with X": the other side
         for t in (head, verb) if head.pos_ != "VERB" else (head,):
-            for ch in t.children:
+            for ch in kids(t):
                 if ch.dep_ == "prep" and ch.lower_ in ("with", "against"):
-                    objs = [g for g in ch.children if g.dep_ == "pobj"]
+                    objs = [g for g in kids(ch) if g.dep_ == "pobj"]
                     if objs:
                         return objs[0]
     if head.pos_ == "VERB":
-        for ch in head.children:
+        for ch in kids(head):
             if ch.dep_ in ("dobj", "nsubjpass"):
                 return ch
     for t in (head, verb) if head.pos_ != "VERB" else (head,):
         # on the governing verb "on" is mostly a place ("destroyed a depot on an island")
         preps = ("on", "against", "of", "targeting") if t is head else ("against", "targeting")
-        for ch in t.children:
+        for ch in kids(t):
             if ch.dep_ == "prep" and ch.lower_ in preps:
-                objs = [g for g in ch.children if g.dep_ == "pobj"]
+                objs = [g for g in kids(ch) if g.dep_ == "pobj"]
                 if objs:
                     return objs[0]
     if head.pos_ != "VERB" and head.dep_ == "nsubj" and verb.i != head.i:
         # "a roadside bomb struck a convoy": the verb's object was hit
-        for ch in verb.children:
+        for ch in kids(verb):
             if ch.dep_ == "dobj":
                 return ch
     if head.pos_ != "VERB" and head.dep_ in ("dobj", "nsubj", "pobj"):
         # "attacks on X" handled above; "carried out attacks against X" on the verb
-        for ch in verb.children:
+        for ch in kids(verb):
             if ch.dep_ == "prep" and ch.lower_ in ("against", "on"):
-                objs = [g for g in ch.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
+                objs = [g for g in kids(ch) if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
                 if objs:
                     return objs[0]
     return None
@@ -311,9 +315,9 @@ def _aimed_at(head, verb):
     """'launched drones and missiles at Ukraine': the side aimed at, else None."""
     if lemma(verb) not in AIMING_VERBS:
         return None
-    for ch in [*head.children, *verb.children]:   # "at" hangs on the missile or on the verb
+    for ch in [*kids(head), *kids(verb)]:   # "at" hangs on the missile or on the verb
         if ch.dep_ == "prep" and ch.lower_ == "at":
-            objs = [g for g in ch.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
+            objs = [g for g in kids(ch) if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
             if objs:
                 return objs[0]
     return None
@@ -321,15 +325,19 @@ def _aimed_at(head, verb):
 
 def victims(head):
     """Who was killed/wounded in the sentence of the trigger (objects of casualty verbs)."""
-    out = []
-    for t in head.sent:
-        if lemma(t) in ("kill", "wound", "injure", "behead", "execute", "murder", "shoot", "massacre"):
-            for ch in t.children:
-                if ch.dep_ in ("dobj", "nsubjpass"):
-                    out.append(ch)
-    return out
+    p = parse_of(head.doc)
+    start = p.sent_start[head.i]
+    key = ("victims", start)
+    if key not in p.memo:        # the same for every trigger of the sentence
+        p.memo[key] = [p.toks[ch] for t in range(start, p.sent_end[head.i]) if p.lemma[t] in CASUALTY_VERBS
+                       for ch in p.kids[t] if p.dep[ch] in ("dobj", "nsubjpass")]
+    return list(p.memo[key])
 
 
+CASUALTY_VERBS = frozenset({"kill", "wound", "injure", "behead", "execute", "murder", "shoot", "massacre"})
+
+
+@per_token("token_class")
 def token_class(tok, doc: Document, rules: Rules) -> str | None:
     """'armed', 'civilian', 'place' or None for an argument token (looking at its phrase)."""
     if tok is None:
@@ -343,12 +351,12 @@ def token_class(tok, doc: Document, rules: Rules) -> str | None:
             if m.label == "PERSON":
                 return "civilian"
     if in_lex(tok, rules.lex["quantity"]):
-        for ch in tok.children:
+        for ch in kids(tok):
             if ch.dep_ == "prep" and ch.lower_ == "of":
-                for g in ch.children:
+                for g in kids(ch):
                     if g.dep_ == "pobj":
                         return token_class(g, doc, rules)
-    words = [tok] + [c for c in tok.children if c.dep_ in ("compound", "amod")]
+    words = [tok] + [c for c in kids(tok) if c.dep_ in ("compound", "amod")]
     if any(in_lex(w, rules.lex["armed"]) for w in words):
         return "armed"
     if tok.ent_type_ in PLACE_ENTS or lemma(tok) in PLACE_NOUNS:
@@ -358,14 +366,15 @@ def token_class(tok, doc: Document, rules: Rules) -> str | None:
     # "killing four", "killed 12": bare numbers of people
     if tok.like_num or tok.ent_type_ == "CARDINAL":
         return "civilian"
-    for ch in tok.children:   # "X of Y": class of Y ("the village of Kuda", "a group of soldiers")
+    for ch in kids(tok):   # "X of Y": class of Y ("the village of Kuda", "a group of soldiers")
         if ch.dep_ == "prep" and ch.lower_ == "of":
-            for g in ch.children:
+            for g in kids(ch):
                 if g.dep_ == "pobj":
                     return token_class(g, doc, rules)
     return None
 
 
+@per_token("is_person")
 def is_person(tok, doc: Document, rules: Rules) -> bool:
     if tok is None:
         return False
@@ -375,11 +384,12 @@ def is_person(tok, doc: Document, rules: Rules) -> bool:
         if m.start <= tok.idx < m.end and m.label in ("PERSON", "ARMED_GROUP"):
             return True
     cls = token_class(tok, doc, rules)
-    if cls is None and tok.tag_ in ("NNS", "NNPS") and any(c.dep_ == "nummod" for c in tok.children):
+    if cls is None and tok.tag_ in ("NNS", "NNPS") and any(c.dep_ == "nummod" for c in kids(tok)):
         return True      # "killed seven miners": counted people of a trade the lexicon lacks
     return cls in ("civilian", "armed") and lemma(tok) not in PLACE_NOUNS
 
 
+@per_token("is_place")
 def is_place(tok, doc: Document, rules: Rules) -> bool:
     if tok is None:
         return False
@@ -391,6 +401,7 @@ def is_place(tok, doc: Document, rules: Rules) -> bool:
     return token_class(tok, doc, rules) == "place"
 
 
+@per_token("is_state")
 def is_state(tok, doc: Document, rules: Rules) -> bool:
     if tok is None:
         return False
@@ -425,6 +436,14 @@ def actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = No
     """Canonical actor name for an argument token (see :func:`_actor_name`), given as the
     name of the document's entity that has it as a name or alias, so the actor can be
     matched through that entity."""
+    if tok is None:
+        return None
+    # the subject of a sentence is named again for each of its events
+    return per_call(tok.doc, ("actor_name", tok.i, rules is None),
+                    lambda: _named_actor(tok, doc, helpers, rules=rules))
+
+
+def _named_actor(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = None) -> str | None:
     name = _actor_name(tok, doc, helpers, rules=rules)
     if not name:
         return name
@@ -446,7 +465,7 @@ def acting_branch(name: str, tok, doc: Document, helpers: Helpers) -> str | None
     branches = [e for e in doc.entities if e.actor_id and e.actor_id.startswith(parent.actor_id + "/")]
     if not branches:
         return None
-    keys = _sentence_name_keys(tok.sent)
+    keys = _sentence_name_keys(parse_of(tok.doc).sent(tok.i))
     hits = [b for b in branches if all(w in keys for w in b.actor_id.split("/", 1)[1].split())]
     if len(hits) > 1:
         gaz = helpers.gazetteer
@@ -473,14 +492,30 @@ def entity_named(text: str, doc: Document) -> str | None:
     key = _name_key(text)
     if not key:
         return None
+    if doc.spacy is not None:
+        # the keys of every entity's names, once per call: each actor named would scan them all
+        return per_call(doc.spacy, ("entity_keys",), lambda: _entity_keys(doc)).get(key)
     for e in doc.entities:
         if e.type in ACTOR_LABELS and any(_name_key(a) == key for a in [e.name, *e.aliases]):
             return e.name
     return None
 
 
+def _entity_keys(doc: Document) -> dict[str, str]:
+    """Name key -> name of the first actor entity (in list order) with that name or alias."""
+    out: dict[str, str] = {}
+    for e in doc.entities:
+        if e.type in ACTOR_LABELS:
+            for a in [e.name, *e.aliases]:
+                out.setdefault(_name_key(a), e.name)
+    return out
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
 def _name_key(text: str) -> str:
-    words = re.sub(r"['’]s\b", "", text or "").casefold().split()
+    words = _POSSESSIVE.sub("", text or "").casefold().split()
     while words and words[0] in ("the", "a", "an"):
         words = words[1:]
     return " ".join(words)
@@ -516,7 +551,7 @@ def _actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = N
     if mention_at(tok, doc) is None and (lemma(tok) in AERIAL_NOUNS or lemma(tok) in WEAPON_NOUNS):
         return None      # "a fighter jet" with no owner names a weapon, not a side
     if rules is not None and mention_at(tok, doc) is None:
-        owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"
+        owner = next((c for c in kids(tok) if c.dep_ == "poss" and c.pos_ == "PRON"
                       and c.lower_ in ("its", "their")), None)
         if owner is not None and in_lex(tok, rules.lex["armed"]):
             # "its fighters", "their troops": the group named before, else the state force
@@ -529,7 +564,7 @@ def _actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = N
             return mention_name(force, doc, helpers, places=False) or force_actor(force, doc, helpers) \
                 or force.text
     # "gunmen suspected of being part of X", "fighters loyal to X": X is the actor
-    for ch in tok.children:
+    for ch in kids(tok):
         if (ch.dep_ in ("acl", "relcl", "amod") and lemma(ch) in AFFILIATION_WORDS) or (
                 ch.dep_ == "prep" and ch.lower_ in ("loyal", "linked", "affiliated")):
             for g in ch.subtree:
@@ -555,7 +590,7 @@ def _actor_name(tok, doc: Document, helpers: Helpers, *, rules: Rules | None = N
             if name:
                 return name
     # "X of Y" ("fighters of al-Shabaab"): the owner names the actor
-    for ch in tok.children:
+    for ch in kids(tok):
         if ch.dep_ == "prep" and ch.lower_ in ("of", "from", "loyal"):
             for g in ch.subtree:
                 name = mention_name(g, doc, helpers, places=False)
@@ -575,7 +610,7 @@ def _appositive_name(tok, doc: Document, helpers: Helpers) -> str | None:
     """'The regional mission, ATMIS, ...': a common noun glossed by a name is that name."""
     if tok.pos_ != "NOUN":
         return None
-    for ch in tok.children:
+    for ch in kids(tok):
         mention = mention_at(ch, doc) if ch.dep_ == "appos" and ch.pos_ == "PROPN" and ch.i > tok.i else None
         if mention is not None and mention.label in ("ARMED_GROUP", "GOV_BODY", "ORG"):
             # a person glossing a title ("the army chief, Gen X") is not the body acting
@@ -605,9 +640,9 @@ def not_an_actor(tok) -> bool:
     """A date, a count, or the victim subject of a verb of dying: no actor at all."""
     if tok.ent_type_ in NON_ACTOR_ENTS or tok.like_num:
         return True
-    if tok.lower_ in VAGUE_PEOPLE and not any(c.dep_ == "prep" for c in tok.children):
+    if tok.lower_ in VAGUE_PEOPLE and not any(c.dep_ == "prep" for c in kids(tok)):
         return True
-    verb = tok.head
+    verb = head_of(tok)
     return tok.dep_ in ("nsubj", "nsubjpass") and lemma(verb) in SUFFER_VERBS
 
 
@@ -625,7 +660,7 @@ def _force_of_setting(tok, doc: Document, helpers: Helpers) -> str | None:
     """The document's state force of the one country the sentence is set in, if named."""
     if helpers.gazetteer is None or lemma(tok) not in FORCE_NOUNS:
         return None
-    isos = {p.iso for p in sentence_places(doc, tok.sent) if p.iso}
+    isos = {p.iso for p in sentence_places(doc, parse_of(tok.doc).sent(tok.i)) if p.iso}
     if len(isos) != 1:
         return None
     return state_force(isos.pop(), doc, helpers.gazetteer, named_only=True)
@@ -679,7 +714,7 @@ def force_actor(tok, doc: Document, helpers: Helpers) -> str | None:
         return None
     if tok.ent_type_ == "NORP" or (mention is not None and tok.dep_ in ("amod", "compound", "nsubj")):
         iso = _country_iso(tok, doc, gaz)
-        return state_force(iso, doc, gaz, aerial=lemma(tok.head) in AERIAL_NOUNS) if iso else None
+        return state_force(iso, doc, gaz, aerial=lemma(head_of(tok)) in AERIAL_NOUNS) if iso else None
     if lemma(tok) not in FORCE_NOUNS:
         return None
     mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "poss", "nmod")]
@@ -695,7 +730,7 @@ def force_actor(tok, doc: Document, helpers: Helpers) -> str | None:
             or any(c.lower_ not in UNOWNED_MODIFIERS for c in mods) \
             or any(c.dep_ == "prep" for c in tok.rights):
         return None     # a missile or jet with no owner is not the force of the place it hit
-    isos = {p.iso for p in sentence_places(doc, tok.sent) if p.iso}
+    isos = {p.iso for p in sentence_places(doc, parse_of(tok.doc).sent(tok.i)) if p.iso}
     named = state_force(isos.pop(), doc, gaz, aerial=aerial, named_only=True) if len(isos) == 1 else None
     # "government air defences" with no air force named: the one state force there is
     ground_defence = lemma(tok) in ("defence", "defense")
@@ -791,12 +826,12 @@ def is_generic(tok, doc: Document, rules: Rules | None) -> bool:
         return False
     if not in_lex(tok, rules.lex["generic_actor"]):
         return False
-    if any(c.dep_ in ("compound", "poss") or c.ent_type_ for c in tok.children):
+    if any(c.dep_ in ("compound", "poss") or c.ent_type_ for c in kids(tok)):
         return False
-    if any(c.dep_ == "prep" and c.lower_ in ("of", "from") for c in tok.children):
+    if any(c.dep_ == "prep" and c.lower_ in ("of", "from") for c in kids(tok)):
         return False
     return any(c.dep_ == "det" and c.lower_ in ("the", "these", "those", "this", "that")
-               for c in tok.children)
+               for c in kids(tok))
 
 
 # Verbs by which a side reports what it did: "the army said it killed ...".
@@ -807,11 +842,11 @@ def reporting_subject(pron):
     """'X said it had carried out a strike': X, for a pronoun subject of a reported clause."""
     if pron.lower_ not in ("it", "they", "we") or pron.dep_ not in ("nsubj", "nsubjpass"):
         return None
-    verb = pron.head
-    if verb.dep_ not in ("ccomp", "conj") or verb.head.pos_ not in ("VERB", "AUX") \
-            or lemma(verb.head) not in REPORTING_VERBS:
+    verb = head_of(pron)
+    if verb.dep_ not in ("ccomp", "conj") or head_of(verb).pos_ not in ("VERB", "AUX") \
+            or lemma(head_of(verb)) not in REPORTING_VERBS:
         return None
-    speaker = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    speaker = next((c for c in kids(head_of(verb)) if c.dep_ == "nsubj"), None)
     if speaker is None or speaker.pos_ == "PRON" or speaker.ent_type_ == "PERSON":
         return None
     return speaker
@@ -878,6 +913,12 @@ def unit_phrase(tok) -> str:
 
 
 def mention_name(tok, doc: Document, helpers: Helpers, *, places: bool = True) -> str | None:
+    # asked for every word of every actor phrase, each time it is named
+    return per_call(tok.doc, ("mention_name", tok.i, places),
+                    lambda: _mention_name(tok, doc, helpers, places=places))
+
+
+def _mention_name(tok, doc: Document, helpers: Helpers, *, places: bool = True) -> str | None:
     labels = ACTOR_LABELS + (("GPE",) if places else ())
     for m in doc.mentions:
         if m.start <= tok.idx < m.end and m.label in labels:
@@ -897,12 +938,12 @@ def nominal_actor(c: Candidate, doc: Document, rules: Rules):
     """
     trigger_ids = {t.i for t in c.tokens}
     nouns = [t for t in c.tokens if t.pos_ in ("NOUN", "PROPN")]
-    for ch in (ch for t in nouns for ch in t.children):
+    for ch in (ch for t in nouns for ch in kids(t)):
         if ch.dep_ in ("compound", "amod", "nmod") and ch.i not in trigger_ids and not is_weapon(ch, rules) \
                 and (mention_at(ch, doc) is not None or in_lex(ch, rules.lex["armed"])) \
                 and token_class(ch, doc, rules) == "armed":
             return ch
-    for ch in (ch for t in nouns for ch in t.children):
+    for ch in (ch for t in nouns for ch in kids(t)):
         if ch.dep_ in ("amod", "compound") and ch.ent_type_ == "NORP" and ch.i not in trigger_ids:
             return ch    # "Russian artillery shelled", "Turkish drone strikes": the state's force
     if repelled(c.head):
@@ -914,7 +955,7 @@ def nominal_actor(c: Candidate, doc: Document, rules: Rules):
     for a in ancestors_in_sentence(c.head):
         if a.pos_ not in ("VERB", "AUX"):
             continue
-        for ch in a.children:
+        for ch in kids(a):
             if ch.dep_ == "nsubj" and ch.pos_ != "PRON" and token_class(ch, doc, rules) == "armed":
                 return ch
     return None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from ...model import Document
 from .rules import Helpers, Rules, VIOLENT_TYPES
 from .candidate import Candidate
-from .syntax import clause_verb, linked_clauses, has_phrase, in_lex, lemma
+from .syntax import clause_verb, linked_clauses, has_phrase, head_of, in_lex, kids, lemma, parse_of, per_call
 from .filters import cumulative_toll, is_negated
 from .arguments import is_person
 from .rules import PLACE_NOUNS
@@ -17,11 +17,17 @@ def paragraph_hedged(doc: Document, sent, rules: Rules) -> bool:
     paragraph leaves the perpetrator or the occurrence unconfirmed; "neither side's reports
     could be verified" covers the reports of its whole section.  A party telling what its own
     forces did ("the ministry said its troops repelled ...") is a claim too."""
+    # the same for every candidate of the sentence
+    return per_call(sent.doc, ("paragraph_hedged", sent.start, sent.end),
+                    lambda: _paragraph_hedged(doc, sent, rules))
+
+
+def _paragraph_hedged(doc: Document, sent, rules: Rules) -> bool:
     text = doc.text
     start = text.rfind("\n\n", 0, sent.start_char)
     end = text.find("\n\n", sent.end_char)
-    para = text[start + 1 if start >= 0 else 0:end if end >= 0 else len(text)].lower()
-    if any(cue in para for cue in rules.lex["paragraph_hedges"]):
+    # the paragraph's cues and the section after it are the same for each of its sentences
+    if per_call(sent.doc, ("paragraph_cue", start, end), lambda: _paragraph_cue(text, start, end, rules)):
         return True
     # a denial of verification speaks of what was just told: this sentence and the next
     after = text[sent.start_char:end if end >= 0 else len(text)]
@@ -29,8 +35,14 @@ def paragraph_hedged(doc: Document, sent, rules: Rules) -> bool:
         return True
     if self_claim(sent, rules):
         return True
-    return any(verification_denied(p, rules, both_sides=True)
-               for p in following_paragraphs(text, end if end >= 0 else len(text), limit=2))
+    return per_call(sent.doc, ("section_denied", end), lambda: any(
+        verification_denied(p, rules, both_sides=True)
+        for p in following_paragraphs(text, end if end >= 0 else len(text), limit=2)))
+
+
+def _paragraph_cue(text: str, start: int, end: int, rules: Rules) -> bool:
+    para = text[start + 1 if start >= 0 else 0:end if end >= 0 else len(text)].lower()
+    return any(cue in para for cue in rules.lex["paragraph_hedges"])
 
 
 def verification_denied(text: str, rules: Rules, *, both_sides: bool = False) -> bool:
@@ -54,7 +66,7 @@ def following_paragraphs(text: str, pos: int, *, limit: int) -> list[str]:
     """Up to ``limit`` paragraphs after ``pos``, stopping at a subhead (a short line
     with no closing punctuation opens another section)."""
     out = []
-    for para in text[pos:].split("\n\n"):
+    for para in _paragraphs_from(text, pos):
         para = para.strip()
         if not para:
             continue
@@ -66,12 +78,25 @@ def following_paragraphs(text: str, pos: int, *, limit: int) -> list[str]:
     return out
 
 
+def _paragraphs_from(text: str, pos: int):
+    """``text[pos:].split("\\n\\n")`` one piece at a time: the caller wants the first few."""
+    while True:
+        end = text.find("\n\n", pos)
+        if end < 0:
+            yield text[pos:]
+            return
+        yield text[pos:end]
+        pos = end + 2
+
+
 def self_claim(sent, rules: Rules) -> bool:
     """'Ukraine's General Staff said its forces had repelled 23 assaults': a belligerent's
     word about its own forces' deeds, with the speech verb in the same sentence."""
     if not has_phrase(sent, rules.lex["own_forces"]):
         return False
-    return any(lemma(t) in rules.lex["claim_speech_verbs"] and t.pos_ == "VERB" for t in sent)
+    p = parse_of(sent.doc)
+    verbs = rules.lex["claim_speech_verbs"]
+    return any(p.lemma[i] in verbs and p.pos[i] == "VERB" for i in range(sent.start, sent.end))
 
 
 def toll_rank(sent, rules: Rules) -> int:
@@ -80,6 +105,10 @@ def toll_rank(sent, rules: Rules) -> int:
     A perpetrator's claim (2) and one facility's or witness's count of bodies (1) give way
     to an overall figure (0) told of the same event.
     """
+    return per_call(sent.doc, ("toll_rank", sent.start, sent.end), lambda: _toll_rank(sent, rules))
+
+
+def _toll_rank(sent, rules: Rules) -> int:
     if has_phrase(sent, rules.lex["claim_cues"]):
         return 2
     if has_phrase(sent, rules.lex["partial_toll_cues"]):
@@ -89,16 +118,20 @@ def toll_rank(sent, rules: Rules) -> int:
 
 def claims_told_event(sent, rules: Rules) -> bool:
     """'claimed responsibility for the bombing': the definite noun points at a told event."""
-    for tok in sent:
-        if lemma(tok) != "responsibility" or not any(lemma(a) in ("claim", "admit") for a in tok.ancestors):
+    p = parse_of(sent.doc)
+    for i in range(sent.start, sent.end):
+        if p.lemma[i] != "responsibility":
             continue
-        preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"]
+        tok = p.toks[i]
+        if not any(lemma(a) in ("claim", "admit") for a in tok.ancestors):
+            continue
+        preps = [c for c in kids(tok) if c.dep_ == "prep" and c.lower_ == "for"]
         if not preps:
             return True          # "claimed responsibility in a statement": for what was told
         for prep in preps:
-            for obj in (g for g in prep.children if g.dep_ == "pobj"):
+            for obj in (g for g in kids(prep) if g.dep_ == "pobj"):
                 if any(d.lower_ in ("the", "this", "that", "monday", "tuesday", "wednesday", "thursday",
-                                    "friday", "saturday", "sunday") or d.dep_ == "poss" for d in obj.children):
+                                    "friday", "saturday", "sunday") or d.dep_ == "poss" for d in kids(obj)):
                     return True
     return False
 
@@ -120,7 +153,8 @@ def is_hedged(doc: Document, c: Candidate, *, helpers: Helpers) -> bool:
     """A hedging cue in the sentence, unless it only qualifies the victims or the detainees
     ('arrested three men suspected of ...', 'killed 20 alleged militants') or is the
     'claimed the lives of' of a toll."""
-    text = c.sent.text
+    # Span.text, without making the sentence's Tokens
+    text = parse_of(c.sent.doc).text[c.sent.start_char:c.sent.end_char]
     masked = text
     for _ in range(6):
         cue = helpers.hedge_cue(masked)
@@ -139,26 +173,28 @@ def _cue_off_event(c: Candidate, char: int) -> bool:
     """Whether the hedging word at ``char`` qualifies someone other than the perpetrator,
     or adds a side claim, rather than the occurrence itself."""
     sent = c.sent
-    tok = next((t for t in sent if t.idx <= char < t.idx + len(t.text)), None)
+    toks = parse_of(sent.doc).toks[sent.start:sent.end]
+    tok = next((t for t in toks if t.idx <= char < t.idx + len(t.text)), None)
     if tok is None or tok.i == c.head.i:
         return False
-    if lemma(tok) == "claim" and any(lemma(ch) == "life" for ch in tok.children if ch.dep_ == "dobj"):
+    if lemma(tok) == "claim" and any(lemma(ch) == "life" for ch in kids(tok) if ch.dep_ == "dobj"):
         return True         # "the blast claimed the lives of six people": a toll, not a claim
     verb = clause_verb(c.head)
-    verbs = [verb] + ([verb.head] if verb.dep_ == "conj" else [])   # "killed 12 and abducted 40"
-    subjects = [ch for v in verbs for ch in v.children if ch.dep_ in ("nsubj", "nsubjpass", "agent")]
+    verbs = [verb] + ([head_of(verb)] if verb.dep_ == "conj" else [])   # "killed 12 and abducted 40"
+    subjects = [ch for v in verbs for ch in kids(v) if ch.dep_ in ("nsubj", "nsubjpass", "agent")]
     in_subject = any(tok in s.subtree for s in subjects) or any(
         tok in ch.subtree for ch in c.head.children if ch.dep_ in ("poss", "compound", "amod") or (
             ch.dep_ == "prep" and ch.lower_ == "by"))
     if in_subject:
         return False        # "suspected jihadists killed", "an attack by alleged militants"
     # "arrested two men suspected of ...", "captured X, an alleged ringleader": the victims' label
-    if tok.dep_ in ("amod", "acl", "appos") and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i != c.head.i:
+    gov = head_of(tok)
+    if tok.dep_ in ("amod", "acl", "appos") and gov.pos_ in ("NOUN", "PROPN") and gov.i != c.head.i:
         return True
     if any(tok in ch.subtree for ch in c.head.children if ch.dep_ in ("dobj", "pobj", "dative")):
         return True
     # "declared allegiance ..., claiming it had ten branches": a side claim in a participle
-    return tok.tag_ == "VBG" and tok.dep_ in ("advcl", "xcomp") and tok.head.i == verb.i and lemma(tok) == "claim"
+    return tok.tag_ == "VBG" and tok.dep_ in ("advcl", "xcomp") and gov.i == verb.i and lemma(tok) == "claim"
 
 
 def casualties(doc: Document, sent, *, rules: Rules, helpers: Helpers,
@@ -169,9 +205,21 @@ def casualties(doc: Document, sent, *, rules: Rules, helpers: Helpers,
     on it) count: "killed 12 and abducted 40" kills no one in the abduction.  A cumulative
     toll ("the war has killed 40,000 since 2015") is background, not this event's count.
     """
-    numbers = sentence_numbers(doc, sent, helpers=helpers)
+    # the same for every candidate of the sentence (or every one of the clause's trigger)
+    key = ("casualties", sent.start, sent.end, None if linked_to is None else linked_to.i)
+    return per_call(sent.doc, key, lambda: _casualties(doc, sent, rules=rules, helpers=helpers,
+                                                        linked_to=linked_to))
+
+
+def _casualties(doc: Document, sent, *, rules: Rules, helpers: Helpers,
+                linked_to=None) -> tuple[int | None, int | None]:
+    numbers = None
     killed = injured = None
-    for tok in sent:
+    p = parse_of(sent.doc)
+    for i in range(sent.start, sent.end):
+        if not _casualty_word(p, i, rules):
+            continue
+        tok = p.toks[i]
         kind = casualty_kind(tok, rules, doc=doc)
         if kind is None:
             continue
@@ -179,6 +227,8 @@ def casualties(doc: Document, sent, *, rules: Rules, helpers: Helpers,
             continue
         if cumulative_toll(tok, rules):
             continue
+        if numbers is None:
+            numbers = sentence_numbers(doc, sent, helpers=helpers)
         value = 0 if _none_subject(tok) else None if is_negated(tok) else count_for(tok, numbers, rules)
         if value is None:
             continue
@@ -189,34 +239,46 @@ def casualties(doc: Document, sent, *, rules: Rules, helpers: Helpers,
     return killed, injured
 
 
+KILL_LEMMAS = frozenset({"kill", "die", "dead", "behead", "lynch", "execute", "slay", "massacre", "murder",
+                         "slaughter", "fatality", "death", "toll", "life", "beheading", "execution", "killing",
+                         "assassinate", "body", "corpse"})
+INJURE_LEMMAS = frozenset({"wound", "injure", "hurt", "injury", "maim"})
+CASUALTY_FORMS = frozenset({"dead", "killed", "bodies", "wounded", "injured"})
+
+
+def _casualty_word(p, i: int, rules: Rules) -> bool:
+    """Whether :func:`casualty_kind` can give token i a kind (a cheap test by its words)."""
+    lem = p.lemma[i]
+    return lem in KILL_LEMMAS or lem in INJURE_LEMMAS or p.lower[i] in CASUALTY_FORMS \
+        or lem in rules.lex["kill_claim_verbs"]
+
+
 def casualty_kind(tok, rules: Rules, *, doc: Document | None = None) -> str | None:
     lem = lemma(tok)
     if lem in rules.lex["kill_claim_verbs"] and tok.pos_ == "VERB":
         # "neutralised dozens of terrorists": a force's word for killing, said of people only
-        obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        obj = next((c for c in kids(tok) if c.dep_ in ("dobj", "nsubjpass")), None)
         return "killed" if obj is not None and doc is not None and is_person(obj, doc, rules) else None
-    if lem in ("kill", "die", "dead", "behead", "lynch", "execute", "slay", "massacre", "murder", "slaughter",
-               "fatality", "death", "toll", "life", "beheading", "execution", "killing", "assassinate",
-               "body", "corpse") or tok.lower_ in ("dead", "killed", "bodies"):
-        if lem == "life" and not any(lemma(a) in ("claim", "lose", "take") for a in [tok.head]):
+    if lem in KILL_LEMMAS or tok.lower_ in ("dead", "killed", "bodies"):
+        if lem == "life" and not any(lemma(a) in ("claim", "lose", "take") for a in [head_of(tok)]):
             return None
-        if lem == "death" and not any(c.lower_ == "toll" for c in tok.head.children) and tok.head.lower_ != "toll":
-            if not any(c.lower_ == "toll" for c in tok.children):
+        if lem == "death" and not any(c.lower_ == "toll" for c in kids(head_of(tok))) and head_of(tok).lower_ != "toll":
+            if not any(c.lower_ == "toll" for c in kids(tok)):
                 return None
         return "killed"
-    if lem in ("wound", "injure", "hurt", "injury", "maim") or tok.lower_ in ("wounded", "injured"):
+    if lem in INJURE_LEMMAS or tok.lower_ in ("wounded", "injured"):
         return "injured"
     return None
 
 
 def _none_subject(tok) -> bool:
     """'no one was hurt', 'nobody was killed', 'there were no casualties'."""
-    for ch in tok.children:
+    for ch in kids(tok):
         if ch.dep_ in ("nsubj", "nsubjpass") and (ch.lower_ in ("nobody", "none") or (
-                ch.lower_ == "one" and any(g.lower_ == "no" for g in ch.children))):
+                ch.lower_ == "one" and any(g.lower_ == "no" for g in kids(ch)))):
             return True
     return tok.lower_ in ("casualties", "deaths", "injuries") and any(
-        c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
+        c.dep_ == "det" and c.lower_ == "no" for c in kids(tok))
 
 
 @dataclass
@@ -228,6 +290,11 @@ class Num:
 
 
 def sentence_numbers(doc: Document, sent, *, helpers: Helpers) -> list[Num]:
+    return per_call(sent.doc, ("numbers", sent.start_char, sent.end_char),
+                    lambda: _sentence_numbers(doc, sent, helpers=helpers))
+
+
+def _sentence_numbers(doc: Document, sent, *, helpers: Helpers) -> list[Num]:
     text = doc.text[sent.start_char:sent.end_char]
     return [Num(m.start, m.end, m.low, m.high) for m in helpers.find_numbers(text, offset=sent.start_char)
             if m.kind not in ("percent", "money", "distance")]
@@ -253,7 +320,8 @@ def count_for(tok, numbers: list[Num], rules: Rules) -> int | None:
             if ch.like_num:
                 cands.append(ch)
     # "14 wounded", "12 dead", "six fighters ... killed": number just before
-    for t in tok.doc[max(tok.sent.start, tok.i - 3):tok.i]:
+    p = parse_of(tok.doc)
+    for t in p.toks[max(p.sent_start[tok.i], tok.i - 3):tok.i]:
         if t.like_num and t.dep_ in ("nsubj", "nsubjpass", "nummod", "dobj", "npadvmod", "conj", "appos"):
             cands.append(t)
     summed = conjunct_counts(victims_, numbers)
@@ -306,7 +374,7 @@ def single_victims(tok, rules: Rules) -> int | None:
             return None
         if lemma(t) in PLACE_NOUNS or in_lex(t, rules.lex["formation"]) or lemma(t) in ("army", "military", "police", "force", "group"):
             return None      # "killed the army" is no count of one
-        if not any(c.dep_ in ("det", "poss") for c in t.children):
+        if not any(c.dep_ in ("det", "poss") for c in kids(t)):
             return None      # "civilian" as a mass or an adjective: no count
         total += 1
     return total or None
@@ -317,7 +385,7 @@ def _named_victim(tok) -> bool:
     if lemma(tok) not in ("kill", "behead", "execute", "assassinate", "murder", "slay", "shoot"):
         return False
     return any(ch.dep_ in ("dobj", "nsubjpass") and ch.ent_type_ == "PERSON" and not any(
-        g.like_num for g in ch.children) for ch in tok.children)
+        g.like_num for g in kids(ch)) for ch in kids(tok))
 
 
 def _numbers_in_phrase(tok) -> list:
@@ -325,9 +393,9 @@ def _numbers_in_phrase(tok) -> list:
     if tok.like_num:
         return [tok]
     # the head itself may be a vague number ("dozens of terrorists"): matched by offset later
-    out = [tok] + [c for c in tok.children if c.dep_ == "nummod" or (c.like_num and c.dep_ in ("amod", "quantmod"))]
+    out = [tok] + [c for c in kids(tok) if c.dep_ == "nummod" or (c.like_num and c.dep_ in ("amod", "quantmod"))]
     if tok.dep_ == "prep":
-        for g in tok.children:
+        for g in kids(tok):
             if g.dep_ == "pobj":
                 out += _numbers_in_phrase(g)
     return out

@@ -7,8 +7,8 @@ from .rules import ACTOR_LABELS, Helpers, MAX_TRIGGERS, Rules, Trigger, VIOLENT_
 
 from .candidate import Candidate
 from .syntax import (
-    clause_verb, has_phrase, in_clause_of, in_lex, lemma, linked_clauses, lists_item,
-    match_triggers, near_words, of_object, phrase_head, sentence_places, trim_end)
+    any_in_lex, clause_verb, has_phrase, head_of, in_clause_of, in_lex, kids, lemma, linked_clauses,
+    lists_item, match_triggers, near_words, of_object, parse_of, phrase_head, sentence_places, trim_end)
 from .filters import (
     conflict_context, figurative_explosion, in_comparison, is_anaphoric, is_evaluation,
     is_habitual_description, is_irrealis, is_negated, is_past_biography, is_question, is_sports,
@@ -50,9 +50,12 @@ def projectile_launches(sent, cands: list[Candidate], *, rules: Rules) -> list[C
     Drones give an Air/drone strike, missiles, rockets and shells a Shelling/missile attack;
     trigger words inside the weapon list ("attack drones") are part of it, not events.
     """
-    for verb in sent:
-        if verb.pos_ != "VERB" or lemma(verb) not in ("launch", "fire") or is_negated(verb) \
-                or is_irrealis(verb, rules):
+    p = parse_of(sent.doc)
+    for i in range(sent.start, sent.end):
+        if p.pos[i] != "VERB" or p.lemma[i] not in ("launch", "fire"):
+            continue
+        verb = p.toks[i]
+        if is_negated(verb) or is_irrealis(verb, rules):
             continue
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if obj is None:
@@ -79,12 +82,12 @@ def _launch_aimed(verb, rules: Rules) -> bool:
     army positions, wounding two'); 'launched a surveillance drone' is not."""
     # "at army positions", "on Kyiv"; not "on Thursday"
     if any(c.dep_ == "prep" and c.lower_ in rules.lex["launch_targets"]
-           and any(g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME") for g in c.children)
-           for c in verb.children):
+           and any(g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME") for g in kids(c))
+           for c in kids(verb)):
         return True
     return any(c.dep_ in ("advcl", "conj") and (lemma(c) in rules.lex["kill_words"]
                                                or lemma(c) in rules.lex["injure_words"])
-               for c in verb.children)
+               for c in kids(verb))
 
 
 def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) -> Candidate | None:
@@ -99,7 +102,7 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
         target = territory_target(head, span)
         if not is_territory(target, doc, rules) and lemma(head) != "fall":
             return None
-        if lemma(head) == "fall" and not any(c.lower_ == "to" for c in head.children):
+        if lemma(head) == "fall" and not any(c.lower_ == "to" for c in kids(head)):
             return None
         type_, sub = territory_sub_type(trig, head, subj, target, doc, rules=rules) or (type_, sub)
     if trig.family in STRATEGIC_CHECKS and not STRATEGIC_CHECKS[trig.family](head, span, doc, rules):
@@ -136,7 +139,7 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
             victim = subj
         if head.dep_ in ("xcomp", "oprd", "acomp"):
             # "were found beheaded", "found the men executed": the victim hangs off the governor
-            victim = next((c for c in head.head.children if c.dep_ in ("nsubjpass", "dobj")), victim)
+            victim = next((c for c in kids(head_of(head)) if c.dep_ in ("nsubjpass", "dobj")), victim)
         if victim is not None and lemma(victim) in rules.lex["body_nouns"]:
             victim = of_object(victim) or victim   # "the bodies of four aid workers were found beheaded"
         if trig.family in ("kill", "execution") and victim is not None and not is_person(victim, doc, rules):
@@ -185,14 +188,15 @@ def classify(doc: Document, trig: Trigger, head, span, sent, *, rules: Rules) ->
 def _own_modifier(head, words) -> bool:
     """'shelling and air raids': the 'air' belongs to the raids, not to the shelling."""
     conj = {t.i for c in head.conjuncts for t in c.subtree}
-    if not conj and not any(c.dep_ == "cc" and c.i > head.i for c in head.children):
+    if not conj and not any(c.dep_ == "cc" and c.i > head.i for c in kids(head)):
         return True
-    sent = head.sent
-    cc = next((c.i for c in head.children if c.dep_ == "cc" and c.i > head.i), sent.end)
+    p = parse_of(head.doc)
+    start, end = p.sent_start[head.i], p.sent_end[head.i]
+    cc = next((c.i for c in kids(head) if c.dep_ == "cc" and c.i > head.i), end)
     # 'shelling and air strikes' parsed with 'shelling' as a modifier: what follows the
     # 'and' is the next item's
-    near = [t for t in head.doc[max(sent.start, head.i - 2):min(sent.end, head.i + 3, cc)] if t.i not in conj]
-    near += [c for c in head.children if c.i not in conj] + [head.head]
+    near = [t for t in p.toks[max(start, head.i - 2):min(end, head.i + 3, cc)] if t.i not in conj]
+    near += [c for c in kids(head) if c.i not in conj] + [head_of(head)]
     text = " ".join(t.lower_ for t in near)
     return any(lemma(t) in words or t.lower_ in words for t in near) or \
         any(" " in w and w in text for w in words)
@@ -203,7 +207,8 @@ def interception(head, subj, obj, rules: Rules) -> bool:
     the weapon never struck, so this is a disrupted weapons use, not a strike."""
     if head.pos_ != "VERB" or lemma(head) not in rules.lex["intercept_verbs"]:
         return False
-    if subj is not None and any(in_lex(t, rules.lex["air_defence"]) or has_phrase([t, t.head], rules.lex["air_defence"])
+    if subj is not None and any(in_lex(t, rules.lex["air_defence"])
+                                or has_phrase([t, head_of(t)], rules.lex["air_defence"])
                                 for t in subj.subtree):
         return True
     target = obj
@@ -225,29 +230,29 @@ def _weapon_used(head, rules: Rules) -> bool:
     for _ in range(3):
         if lemma(t) in verbs:
             return True
-        if t.head.i == t.i:
+        if head_of(t).i == t.i:
             break
-        t = t.head
+        t = head_of(t)
     if lemma(head) in ("shelling", "bombardment", "barrage"):
         return True
     if _bomb_set_off(head, rules):
         return True
-    return any(lemma(c) in ("attack", "strike", "fire", "barrage", "salvo") for c in head.children)
+    return any(lemma(c) in ("attack", "strike", "fire", "barrage", "salvo") for c in kids(head))
 
 
 def _bomb_set_off(head, rules: Rules) -> bool:
     """'regularly set off bombs', 'planted a bomb', 'a bomb was detonated' (not 'set a bomb aside')."""
-    verb = head.head
+    verb = head_of(head)
     return head.pos_ == "NOUN" and head.dep_ in ("dobj", "nsubjpass") and lemma(verb) in rules.lex["bomb_use_verbs"] and (
-        lemma(verb) != "set" or any(c.lower_ == "off" for c in verb.children))
+        lemma(verb) != "set" or any(c.lower_ == "off" for c in kids(verb)))
 
 
 def _has_destination(head, rules: Rules) -> bool:
     """'moved troops', 'moved into the town', 'moved to Goma': somewhere to go or something moved."""
-    if any(c.dep_ == "dobj" for c in head.children):
+    if any(c.dep_ == "dobj" for c in kids(head)):
         return True
     return any(c.dep_ in ("prep", "prt", "advmod") and c.lower_ in rules.lex["destination_preps"]
-               and any(g.dep_ == "pobj" for g in c.children) for c in head.children)
+               and any(g.dep_ == "pobj" for g in kids(c)) for c in kids(head))
 
 
 def _armed_arg(tok, doc: Document, rules: Rules) -> bool:
@@ -259,8 +264,8 @@ def _unit_of_other(obj, doc: Document, rules: Rules) -> bool:
     """A unit noun ('wing', 'cell', 'branch') whose owner is not an armed side."""
     if obj is None or not in_lex(obj, rules.lex["unit"]) or mention_at(obj, doc) is not None:
         return False
-    owners = [c for c in obj.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
-    owners += [g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+    owners = [c for c in kids(obj) if c.dep_ in ("compound", "amod", "poss", "nmod")]
+    owners += [g for c in kids(obj) if c.dep_ == "prep" and c.lower_ == "of" for g in kids(c)]
     return not any(_armed_arg(o, doc, rules) or lemma(o) == "armed" for o in owners)
 
 
@@ -270,10 +275,10 @@ def _group_word(head, doc: Document, rules: Rules) -> bool:
 
 
 def _toll_number_near(head) -> bool:
-    sent = head.sent
-    lo, hi = max(sent.start, head.i - 6), min(sent.end, head.i + 6)
-    return any(t.like_num or t.ent_type_ == "CARDINAL" or t.lower_ in ("dozens", "scores", "hundreds")
-               for t in head.doc[lo:hi])
+    p = parse_of(head.doc)
+    lo, hi = max(p.sent_start[head.i], head.i - 6), min(p.sent_end[head.i], head.i + 6)
+    return any(p.like_num[i] or p.ent[i] == "CARDINAL" or p.lower[i] in ("dozens", "scores", "hundreds")
+               for i in range(lo, hi))
 
 
 def target_class(head, doc: Document, rules: Rules, obj) -> str | None:
@@ -371,8 +376,8 @@ def _coordinated(x, y) -> bool:
     if x.i in {t.i for t in y.conjuncts}:
         return True
     first, second = (x, y) if x.i < y.i else (y, x)
-    cc = next((c for c in first.children if c.dep_ == "cc" and c.i > first.i), None)
-    return cc is not None and second.i - cc.i <= 3 and first.head.i == second.i
+    cc = next((c for c in kids(first) if c.dep_ == "cc" and c.i > first.i), None)
+    return cc is not None and second.i - cc.i <= 3 and head_of(first).i == second.i
 
 
 def _describes(x: Candidate, y: Candidate) -> bool:
@@ -389,11 +394,11 @@ def _in_aside(tok) -> bool:
     for _ in range(12):
         if t.dep_ == "acl" and t.tag_ == "VBN":
             return True
-        if t.dep_ == "advcl" and t.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass", "mark") for c in t.children):
+        if t.dep_ == "advcl" and t.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass", "mark") for c in kids(t)):
             return True       # "..., worn down by drone strikes, ...": a bare participle aside
-        if t.head.i == t.i or t.pos_ == "VERB":
+        if head_of(t).i == t.i or t.pos_ == "VERB":
             return False      # reached the clause's own verb: not an aside
-        t = t.head
+        t = head_of(t)
     return False
 
 
@@ -475,20 +480,21 @@ def fill_arguments(doc: Document, c: Candidate, *, rules: Rules, helpers: Helper
 def _irrealis(head, trig: Trigger, rules: Rules) -> bool:
     """Hypothetical or planned; but 'under a plan agreed with X' is an agreement made."""
     if trig.family == "agreement" and head.pos_ == "VERB" and head.dep_ == "acl" \
-            and in_lex(head.head, rules.lex["agreement_nouns"]):
-        return is_irrealis(head.head, rules)
+            and in_lex(head_of(head), rules.lex["agreement_nouns"]):
+        return is_irrealis(head_of(head), rules)
     return is_irrealis(head, rules)
 
 
 def _without(head) -> bool:
     """'withdrew without a fight', 'took the town without firing a shot': no such event."""
-    t = head
+    p = parse_of(head.doc)
+    t = head.i
     for _ in range(3):
-        if t.lower_ == "without":
+        if p.lower[t] == "without":
             return True
-        if t.head.i == t.i:
+        if p.head[t] == t:
             break
-        t = t.head
+        t = p.head[t]
     return False
 
 
@@ -498,11 +504,12 @@ def self_evident(doc: Document, trig: Trigger, head, span, *, rules: Rules) -> b
     anything done by peacekeepers or reinforcements."""
     if trig.family == "execution" and lemma(head) in rules.lex["manner_killings"]:
         return True         # "found beheaded": the manner says violence by itself
-    if trig.type == "Strategic developments" and any(
-            in_lex(t, rules.lex["force_nouns"]) for t in head.sent if t.i not in {s.i for s in span}):
+    p = parse_of(head.doc)
+    if trig.type == "Strategic developments" and any_in_lex(
+            p, p.sent_start[head.i], p.sent_end[head.i], rules.lex["force_nouns"], {s.i for s in span}):
         return True
     if trig.territory:
-        if lemma(head) not in rules.lex["territory_verbs"] or has_phrase(head.sent, rules.lex["election_words"]):
+        if lemma(head) not in rules.lex["territory_verbs"] or has_phrase(p.sent(head.i), rules.lex["election_words"]):
             return False
         return is_territory(territory_target(head, span), doc, rules)
     if trig.family == "ied" and _bomb_set_off(head, rules):
@@ -510,7 +517,7 @@ def self_evident(doc: Document, trig: Trigger, head, span, *, rules: Rules) -> b
     if trig.family == "agreement":
         if _alliance_pact(head, doc, rules):
             return True
-        return any(in_lex(t, rules.lex["agreement_intrinsic"]) for t in list(span) + list(head.children))
+        return any(in_lex(t, rules.lex["agreement_intrinsic"]) for t in list(span) + list(kids(head)))
     if trig.family in rules.lex["needs_suffice"]:
         return bool(trig.needs) and near_words(head, trig.needs, window=4)
     return False
@@ -520,24 +527,24 @@ def territory_target(head, span):
     """The place changing hands: object of the verb, 'control of X', 'capture of X',
     or 'driven out of / withdrew from X'."""
     # "seized control of X", "in full control of X" (not "... but still control swathes")
-    control = next((t for t in list(span) + [c for c in head.children if c.pos_ == "NOUN"]
+    control = next((t for t in list(span) + [c for c in kids(head) if c.pos_ == "NOUN"]
                     if lemma(t) == "control"), None)
     if control is not None:
         return of_object(control)
     if head.pos_ != "VERB":
         return of_object(head)
-    for ch in head.children:
+    for ch in kids(head):
         if ch.dep_ == "dobj":
             return ch
     # "the militants were driven out of X": X; "the town was retaken by the army": the town
-    return _from_place(head) or next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+    return _from_place(head) or next((c for c in kids(head) if c.dep_ == "nsubjpass"), None)
 
 
 def _from_place(tok):
     """'driven out of X', 'withdrew from X', 'pulled out of X': X."""
-    for ch in tok.children:
+    for ch in kids(tok):
         if ch.dep_ in ("prep", "prt", "advmod") and ch.lower_ in ("from", "of", "out"):
-            for g in ch.children:
+            for g in kids(ch):
                 if g.dep_ == "pobj":
                     return g
             inner = _from_place(ch)
@@ -556,8 +563,8 @@ def is_territory(tok, doc: Document, rules: Rules) -> bool:
 def territory_sub_type(trig: Trigger, head, subj, target, doc: Document, *, rules: Rules):
     """Who gains decides the sub-type: the state regains, a non-state actor overtakes.
     A passive ('X were driven out of Y') names the loser as subject."""
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children)
-    loser = next((c for c in head.children if c.dep_ == "nsubjpass"), None) if passive else None
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids(head))
+    loser = next((c for c in kids(head) if c.dep_ == "nsubjpass"), None) if passive else None
     if trig.family == "overtake" and _neutral_takeover(head, rules):
         # gold README: territory taken with no fighting reported is a non-violent transfer
         return "Strategic developments", "Non-violent transfer of territory"
@@ -586,32 +593,33 @@ def _neutral_takeover(head, rules: Rules) -> bool:
     sentence; 'seized', 'captured', 'overran' say force by themselves."""
     if lemma(head) not in rules.lex["neutral_takeover"]:
         return False
-    if lemma(head) == "take" and not any(lemma(c) in ("over", "control") for c in head.children):
+    if lemma(head) == "take" and not any(lemma(c) in ("over", "control") for c in kids(head)):
         return False        # "took the town": usually after fighting told elsewhere
-    return not any(in_lex(t, rules.lex["fighting_words"]) for t in head.sent)
+    p = parse_of(head.doc)
+    return not any_in_lex(p, p.sent_start[head.i], p.sent_end[head.i], rules.lex["fighting_words"])
 
 
 def territory_loser(head):
     """The side losing the place: 'X were driven out of Y', 'retook Y from X'."""
-    if any(c.dep_ == "auxpass" for c in head.children) and not _has_agent(head):
-        loser = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+    if any(c.dep_ == "auxpass" for c in kids(head)) and not _has_agent(head):
+        loser = next((c for c in kids(head) if c.dep_ == "nsubjpass"), None)
         if loser is not None:
             return loser
-    for ch in head.children:
+    for ch in kids(head):
         if ch.dep_ == "prep" and ch.lower_ == "from":
-            objs = [g for g in ch.children if g.dep_ == "pobj"]
+            objs = [g for g in kids(ch) if g.dep_ == "pobj"]
             if objs:
                 return objs[0]
     return None
 
 
 def _has_agent(tok) -> bool:
-    return any(c.dep_ == "agent" for c in tok.children)
+    return any(c.dep_ == "agent" for c in kids(tok))
 
 
 def _begins(head) -> bool:
     """'began withdrawing', 'started to pull out': a process begun, not a handover done."""
-    return head.dep_ == "xcomp" and lemma(head.head) in ("begin", "start", "commence", "continue")
+    return head.dep_ == "xcomp" and lemma(head_of(head)) in ("begin", "start", "commence", "continue")
 
 
 def _is_country(tok, doc: Document) -> bool:
@@ -628,23 +636,23 @@ def agreement_realised(head, rules: Rules) -> bool:
     if head.pos_ == "VERB":
         if lemma(head) not in verbs:
             return False
-        if head.dep_ == "acl" and in_lex(head.head, rules.lex["agreement_nouns"]):
+        if head.dep_ == "acl" and in_lex(head_of(head), rules.lex["agreement_nouns"]):
             return True
         # an agreement noun as subject is a reduced relative the parser missed: "a truce
         # agreed in Jeddah collapsed" (a truce does not agree, it is agreed)
-        things = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass", "nsubj")]
-        things += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("to", "on", "upon")
-                   for g in c.children if g.dep_ == "pobj"]
+        things = [c for c in kids(head) if c.dep_ in ("dobj", "nsubjpass", "nsubj")]
+        things += [g for c in kids(head) if c.dep_ == "prep" and c.lower_ in ("to", "on", "upon")
+                   for g in kids(c) if g.dep_ == "pobj"]
         return any(in_lex(t, rules.lex["agreement_nouns"]) for t in things)
     noun = head
     if noun.dep_ == "compound":
-        noun = noun.head            # "ceasefire agreement", "truce deal"
+        noun = head_of(noun)            # "ceasefire agreement", "truce deal"
     if noun.dep_ == "conj":
-        noun = noun.head
-    gov = noun.head
+        noun = head_of(noun)
+    gov = head_of(noun)
     if noun.dep_ in ("dobj", "nsubjpass") and lemma(gov) in verbs:
         return True
-    if noun.dep_ == "pobj" and gov.head is not None and lemma(gov.head) in verbs:
+    if noun.dep_ == "pobj" and head_of(gov) is not None and lemma(head_of(gov)) in verbs:
         return True                 # "agreed to a ceasefire", "signed on to the deal"
     if noun.dep_ == "nsubj" and (lemma(gov) in rules.lex["agreement_onset"]
                                  or lapsed_agreement(head, rules)):
@@ -653,33 +661,33 @@ def agreement_realised(head, rules: Rules) -> bool:
 
 
 def lapsed_agreement(head, rules: Rules) -> bool:
-    noun = head.head if head.dep_ == "compound" else head
-    return head.pos_ != "VERB" and noun.dep_ == "nsubj" and lemma(noun.head) in rules.lex["agreement_lapse"]
+    noun = head_of(head) if head.dep_ == "compound" else head
+    return head.pos_ != "VERB" and noun.dep_ == "nsubj" and lemma(head_of(noun)) in rules.lex["agreement_lapse"]
 
 
 def _creates_unit(head, span, doc: Document, rules: Rules) -> bool:
     """'set up a new wing', 'formed cells', 'an Islamic State branch was established':
     a unit created by an armed group (not a bank's branch nor a party's youth wing)."""
-    gov = head.head
+    gov = head_of(head)
     if lemma(gov) not in rules.lex["unit_verbs"] or head.dep_ not in ("dobj", "nsubjpass", "pobj"):
         return False
-    owners = [c for c in head.children if c.dep_ in ("compound", "poss", "amod", "nmod")]
-    owners += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "for")
-               for g in c.children if g.dep_ == "pobj"]
-    owners += [c for c in gov.children if c.dep_ == "nsubj"]
-    owners += [g for c in gov.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    owners = [c for c in kids(head) if c.dep_ in ("compound", "poss", "amod", "nmod")]
+    owners += [g for c in kids(head) if c.dep_ == "prep" and c.lower_ in ("of", "for")
+               for g in kids(c) if g.dep_ == "pobj"]
+    owners += [c for c in kids(gov) if c.dep_ == "nsubj"]
+    owners += [g for c in kids(gov) if c.dep_ == "agent" for g in kids(c) if g.dep_ == "pobj"]
     return any(o.i != head.i and _armed_arg(o, doc, rules) for o in owners)
 
 
 def _resumes_campaign(head, span, doc: Document, rules: Rules) -> bool:
     """'resumed its armed campaign', 'relaunched the insurgency': the noun is what the verb does."""
-    return head.dep_ in ("dobj", "nsubjpass") and lemma(head.head) in rules.lex["campaign_verbs"]
+    return head.dep_ in ("dobj", "nsubjpass") and lemma(head_of(head)) in rules.lex["campaign_verbs"]
 
 
 def _conscription_ordered(head, span, doc: Document, rules: Rules) -> bool:
     """'activated a conscription law', 'conscription came into force', 'ordered a call-up'."""
-    noun = head.head if head.dep_ in ("compound", "amod") else head
-    gov = noun.head
+    noun = head_of(head) if head.dep_ in ("compound", "amod") else head
+    gov = head_of(noun)
     if noun.dep_ in ("dobj", "nsubjpass") and lemma(gov) in rules.lex["conscription_verbs"]:
         return True
     return noun.dep_ == "nsubj" and lemma(gov) in rules.lex["agreement_onset"]
@@ -687,13 +695,13 @@ def _conscription_ordered(head, span, doc: Document, rules: Rules) -> bool:
 
 def _conflict_spreads(head, span, doc: Document, rules: Rules) -> bool:
     """'the violence spread to Burkina Faso', 'the insurgency spilled over into Niger'."""
-    subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    subj = next((c for c in kids(head) if c.dep_ == "nsubj"), None)
     if head.dep_ == "relcl" and (subj is None or subj.tag_ in ("WDT", "WP")):
-        subj = head.head            # "the violence, which spread to X
+        subj = head_of(head)            # "the violence, which spread to X
     if subj is None or not in_lex(subj, rules.lex["spreading"]):
         return False
-    return any(c.dep_ == "prep" and c.lower_ in ("to", "into") for c in head.children) or \
-        any(c.lower_ in ("over", "into") for c in head.children)
+    return any(c.dep_ == "prep" and c.lower_ in ("to", "into") for c in kids(head)) or \
+        any(c.lower_ in ("over", "into") for c in kids(head))
 
 
 def _leader_moves(head, span, doc: Document, rules: Rules) -> bool:
@@ -702,13 +710,13 @@ def _leader_moves(head, span, doc: Document, rules: Rules) -> bool:
     if subj is None or not in_lex(subj, rules.lex["leaders"]):
         return False
     # a group's leader ("Al Qaeda's envoy", "the emir of the group"), not a party leader
-    kin = [c for c in subj.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
-    kin += [g for c in subj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+    kin = [c for c in kids(subj) if c.dep_ in ("poss", "compound", "amod", "nmod")]
+    kin += [g for c in kids(subj) if c.dep_ == "prep" and c.lower_ == "of" for g in kids(c)]
     if lemma(subj) != "emir" and not any(_armed_arg(k, doc, rules) for k in kin):
         return False
-    obj = next((c for c in head.children if c.dep_ == "dobj"), None)
-    to = [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "from", "into")
-          for g in c.children if g.dep_ == "pobj"]
+    obj = next((c for c in kids(head) if c.dep_ == "dobj"), None)
+    to = [g for c in kids(head) if c.dep_ == "prep" and c.lower_ in ("to", "for", "from", "into")
+          for g in kids(c) if g.dep_ == "pobj"]
     return any(is_place(t, doc, rules) for t in [obj] + to if t is not None)
 
 
@@ -718,9 +726,9 @@ def _base_held(head, span, doc: Document, rules: Rules) -> bool:
     subj = subject_of(head)
     if subj is not None and subj.i not in {t.i for t in span} and _armed_arg(subj, doc, rules):
         return True
-    owners = [c for c in head.children if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i not in {t.i for t in span}]
-    owners += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "belonging")
-               for g in c.children if g.dep_ == "pobj"]
+    owners = [c for c in kids(head) if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i not in {t.i for t in span}]
+    owners += [g for c in kids(head) if c.dep_ == "prep" and c.lower_ in ("of", "for", "belonging")
+               for g in kids(c) if g.dep_ == "pobj"]
     if any(in_lex(o, rules.lex["displacement_words"]) for o in owners):
         return False
     return any(_armed_arg(o, doc, rules) for o in owners)
@@ -728,18 +736,18 @@ def _base_held(head, span, doc: Document, rules: Rules) -> bool:
 
 def _gov_relocates(head, span, doc: Document, rules: Rules) -> bool:
     """'the cabinet relocated to Aden', 'forcing the government to move': not 'moved to ban'."""
-    if any(c.dep_ in ("xcomp", "dobj") for c in head.children):
+    if any(c.dep_ in ("xcomp", "dobj") for c in kids(head)):
         return False
     subj = subject_of(head)
     if subj is None and head.dep_ in ("xcomp", "ccomp"):   # "forcing the parliament to relocate"
-        subj = next((c for c in head.head.children if c.dep_ in ("dobj", "nsubj")), None)
+        subj = next((c for c in kids(head_of(head)) if c.dep_ in ("dobj", "nsubj")), None)
     return subj is not None and in_lex(subj, rules.lex["institutions"])
 
 
 def _talks_held(head, span, doc: Document, rules: Rules) -> bool:
     """Talks or negotiations held between sides: 'held talks in Doha'; 'talks on a truce
     resumed' or 'calls for talks' report no occurrence of their own."""
-    return head.dep_ in ("dobj",) and lemma(head.head) in ("hold", "convene", "conclude", "open")
+    return head.dep_ in ("dobj",) and lemma(head_of(head)) in ("hold", "convene", "conclude", "open")
 
 
 def _force_withdraws(head, span, doc: Document, rules: Rules) -> bool:
@@ -748,14 +756,14 @@ def _force_withdraws(head, span, doc: Document, rules: Rules) -> bool:
         return True
     subj = subject_of(head)
     if subj is not None and head.dep_ == "relcl" and subj.tag_ in ("WDT", "WP"):
-        subj = head.head            # "Russian forces, who withdrew from the city"
+        subj = head_of(head)            # "Russian forces, who withdrew from the city"
     if subj is None or in_lex(subj, rules.lex["leaders"]) or subj.ent_type_ == "PERSON":
         return False        # one person leaving moves, no place changes hands (leader_move)
     if _armed_arg(subj, doc, rules):
         return True
     # a named mission or organisation leaving, told among armed words ("MONUSCO began withdrawing")
     m = mention_at(subj, doc)
-    return m is not None and m.label == "ORG" and conflict_context(doc, head.sent, rules)
+    return m is not None and m.label == "ORG" and conflict_context(doc, parse_of(head.doc).sent(head.i), rules)
 
 
 def war_breaks_out(head, span=None, doc=None, rules: Rules | None = None) -> bool:
@@ -763,15 +771,15 @@ def war_breaks_out(head, span=None, doc=None, rules: Rules | None = None) -> boo
     'plunged the region into conflict'; not 'a war of words', not 'prices exploded'."""
     if head.pos_ != "VERB" or rules is None:
         return False
-    for prep in head.children:
+    for prep in kids(head):
         if prep.dep_ != "prep" or prep.lower_ != "into":
             continue
-        for noun in prep.children:
+        for noun in kids(prep):
             if noun.dep_ != "pobj" or not (in_lex(noun, rules.lex["war_words"])
                                            or has_phrase(list(noun.subtree), rules.lex["war_words"])):
                 continue
             # "a war of words", "a war of nerves": a figure of speech
-            if not any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
+            if not any(c.dep_ == "prep" and c.lower_ == "of" for c in kids(noun)):
                 return True
     return False
 
@@ -780,14 +788,14 @@ def _invasion_made(head, span, doc: Document, rules: Rules) -> bool:
     """An invasion by a state: 'launched its full-scale invasion', 'Russia's invasion of
     Ukraine', 'invaded Ukraine'; not 'locusts invaded the farms' nor 'an invasion of privacy'."""
     if head.pos_ == "VERB":
-        obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+        obj = next((c for c in kids(head) if c.dep_ == "dobj"), None)
         subj = subject_of(head)
         return obj is not None and _is_country(obj, doc) and subj is not None and \
             (is_state(subj, doc, rules) or token_class(subj, doc, rules) in ("armed", "place"))
-    if head.dep_ in ("dobj", "nsubjpass", "nsubj") and lemma(head.head) in rules.lex["invasion_verbs"]:
+    if head.dep_ in ("dobj", "nsubjpass", "nsubj") and lemma(head_of(head)) in rules.lex["invasion_verbs"]:
         return True
-    by = [c for c in head.children if c.dep_ == "poss"]
-    of = [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    by = [c for c in kids(head) if c.dep_ == "poss"]
+    of = [g for c in kids(head) if c.dep_ == "prep" and c.lower_ == "of" for g in kids(c) if g.dep_ == "pobj"]
     return any(is_state(t, doc, rules) or is_place(t, doc, rules) for t in by) and \
         (not of or any(is_place(t, doc, rules) for t in of))
 
@@ -795,17 +803,16 @@ def _invasion_made(head, span, doc: Document, rules: Rules) -> bool:
 def _stones_thrown(head, span, doc: Document, rules: Rules) -> bool:
     """Stones thrown or hurled by a crowd (youths, protesters, residents), or at the police,
     an embassy or a vehicle: not boys skimming stones on a river."""
-    verb = head if head.pos_ == "VERB" else head.head
+    verb = head if head.pos_ == "VERB" else head_of(head)
     subj = subject_of(verb)
     if subj is not None and (in_lex(subj, rules.lex["crowd_words"]) or in_lex(subj, rules.lex["protesters"])):
         return True
-    sent = head.sent
-    return any(in_lex(t, rules.lex["protesters"]) for t in sent) or \
-        any(in_lex(t, rules.lex["protesters"]) for t in _previous_sentence(sent))
-
-
-def _previous_sentence(sent):
-    return sent.doc[sent.start - 1].sent if sent.start > 0 else []
+    p = parse_of(head.doc)
+    start = p.sent_start[head.i]
+    if any_in_lex(p, start, p.sent_end[head.i], rules.lex["protesters"]):
+        return True
+    # the sentence before
+    return start > 0 and any_in_lex(p, p.sent_start[start - 1], start, rules.lex["protesters"])
 
 
 def _alliance_pact(head, doc: Document, rules: Rules) -> bool:
@@ -815,7 +822,7 @@ def _alliance_pact(head, doc: Document, rules: Rules) -> bool:
         return False
     if not any(in_lex(t, rules.lex["alliance_words"]) for t in head.subtree if t.i != head.i):
         return False
-    signer = subject_of(head.head) if head.dep_ in ("dobj", "nsubjpass") else None
+    signer = subject_of(head_of(head)) if head.dep_ in ("dobj", "nsubjpass") else None
     signers = [signer] + list(signer.conjuncts) if signer is not None else []
     return any(is_state(t, doc, rules) or is_place(t, doc, rules) or token_class(t, doc, rules) == "armed"
                for t in signers)

@@ -8,7 +8,9 @@ from dataclasses import replace
 from ...model import DateWindow, Document, Event, Location, Span
 from .rules import Helpers, LOCATIVE_PREPS, PLACE_NOUNS, WORDS
 from .candidate import Candidate
-from .syntax import _in_actor_name, clause_verb, place_location, sentence_places
+from .syntax import (
+    _in_actor_name, char_span, clause_verb_at, head_of, kids, parse_of, per_call, place_location,
+    sentence_places)
 from .arguments import object_of, side_label
 
 
@@ -17,7 +19,9 @@ def to_events(doc: Document, c: Candidate, *, helpers: Helpers) -> list[Event]:
     trig_start = min(t.idx for t in c.tokens)
     loc = location(doc, c, helpers=helpers)
     date = window(doc, trig_start, main, helpers=helpers)
-    attributed = helpers.attribution_for(doc, main.start, main.end)
+    # the events of one sentence share their evidence span, so its source
+    attributed = per_call(c.head.doc, ("attribution", main.start, main.end),
+                          lambda: helpers.attribution_for(doc, main.start, main.end))
     actor1, actor2 = c.actor1, c.actor2
     if c.civilian_target is not None and actor2 is None:
         actor2 = side_label("Civilians", loc, detail=c.civilian_target)
@@ -113,11 +117,17 @@ def not_scenes(doc: Document, c: Candidate) -> frozenset[int]:
     of the actor ("militants who fought in Iraq"), an origin ("from Syria"), a modifier
     ("US-made", "US air power") or a title ("the governor of Borno").
     """
+    # asked for the event's place and again for its split into places
+    return per_call(c.head.doc, ("not_scenes", c.sent.start, c.sent.end, c.head.i),
+                    lambda: _not_scenes(doc, c))
+
+
+def _not_scenes(doc: Document, c: Candidate) -> frozenset[int]:
     sdoc = c.head.doc
     out = set()
     places = sentence_places(doc, c.sent)
     for p in places:
-        span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
+        span = char_span(sdoc, p.start, p.end)
         if span is None or not len(span):
             continue
         if place_role(span.root, c.head, precision=p.precision) != "scene" or _unknown_modifier(span, p):
@@ -135,42 +145,45 @@ def not_scenes(doc: Document, c: Candidate) -> frozenset[int]:
 
 def place_role(tok, head, *, precision: str | None = None) -> str:
     """'scene', or what the place is instead: actor, elsewhere, origin, modifier, title."""
-    top = tok
+    p = parse_of(tok.doc)
+    dep, up, low = p.dep, p.head, p.lower
+    h = head.i
+    top = tok.i
     for _ in range(6):        # "Damascus and Moscow": the list's first item carries the role
-        if top.dep_ != "conj" or top.head.i == top.i:
+        if dep[top] != "conj" or up[top] == top:
             break
-        top = top.head
-    trigger_clause = {t.i for t in clause_verb(head).subtree}
-    for anc in [top, *top.ancestors]:
-        if anc.i == head.i:
+        top = up[top]
+    trigger_clause = p.subtree(clause_verb_at(p, h))
+    for anc in [top, *p.ancestors(top)]:
+        if anc == h:
             break
-        if _comparison(anc):
+        if _comparison(p, anc):
             return "elsewhere"    # "far fewer than in Syria and Iraq": a yardstick, not a scene
         # a relative or participial clause on the actor tells of another time or place
-        if anc.dep_ in ("relcl", "acl") and head.i not in {t.i for t in anc.subtree} \
-                and (anc.head.dep_ in ("nsubj", "nsubjpass") or anc.head.i not in trigger_clause):
+        if dep[anc] in ("relcl", "acl") and h not in p.subtree(anc) \
+                and (dep[up[anc]] in ("nsubj", "nsubjpass") or up[anc] not in trigger_clause):
             return "elsewhere"
         # "..., worn down by air strikes in A and B, ...": a passive participle aside gives
         # a cause told of another place, whatever the parser hangs it on
-        if anc.dep_ in ("advcl", "acl") and anc.tag_ == "VBN" and head.i not in {t.i for t in anc.subtree} \
-                and any(ch.dep_ == "agent" for ch in anc.children):
+        if dep[anc] in ("advcl", "acl") and p.tag[anc] == "VBN" and h not in p.subtree(anc) \
+                and any(dep[ch] == "agent" for ch in p.kids[anc]):
             return "elsewhere"
-    verb = top.head
-    if top.dep_ == "nsubj" and verb.lemma_.lower() not in SCENE_SUBJECT_VERBS and head.i != top.i:
+    verb = up[top]
+    if dep[top] == "nsubj" and p.lemma[verb] not in SCENE_SUBJECT_VERBS and h != top:
         return "actor"
-    if top.dep_ == "pobj":
-        prep = top.head
-        word = prep.lower_
-        if prep.dep_ == "agent":
+    if dep[top] == "pobj":
+        prep = up[top]
+        word = low[prep]
+        if dep[prep] == "agent":
             return "actor"
         if word == "from" and precision != "near":
             return "origin"      # "20 km from Menaka" is the town's vicinity (precision near)
-        if word == "of" and prep.head.lower_ in TITLE_WORDS:
+        if word == "of" and low[up[prep]] in TITLE_WORDS:
             return "title"
-    if top.dep_ in ("compound", "nmod", "amod") and top.head.lower_ not in PLACE_NOUNS \
-            and (precision in ("country", None) or _adjective_form(top)):
+    if dep[top] in ("compound", "nmod", "amod") and low[up[top]] not in PLACE_NOUNS \
+            and (precision in ("country", None) or _adjective_form(p.toks[top])):
         return "modifier"     # "US air power", "allied Darfuri groups"
-    if top.dep_ == "pobj" and top.head.head.dep_ == "prep" and top.head.head.lower_ == "from":
+    if dep[top] == "pobj" and dep[up[up[top]]] == "prep" and low[up[up[top]]] == "from":
         return "origin"       # "fired from across the river"
     return "scene"
 
@@ -190,14 +203,14 @@ def _unknown_modifier(span, p) -> bool:
     return nxt.text[:1].islower() and attributive and nxt.lower_ not in PLACE_NOUNS
 
 
-def _comparison(tok) -> bool:
-    word = tok.lower_
-    if word in COMPARISON_WORDS and tok.dep_ in ("prep", "mark", "cc", "advmod"):
+def _comparison(p, i: int) -> bool:
+    word, dep = p.lower[i], p.dep[i]
+    if word in COMPARISON_WORDS and dep in ("prep", "mark", "cc", "advmod"):
         return True
-    if word == "as" and tok.dep_ in ("prep", "mark", "advmod") \
-            and any(ch.dep_ in ("prep", "pobj") for ch in tok.children):
+    if word == "as" and dep in ("prep", "mark", "advmod") \
+            and any(p.dep[ch] in ("prep", "pobj") for ch in p.kids[i]):
         return True       # "as in these two countries"; not "as the town fell"
-    if word in ("compared", "similar", "comparable") and any(ch.lower_ in ("to", "with") for ch in tok.children):
+    if word in ("compared", "similar", "comparable") and any(p.lower[ch] in ("to", "with") for ch in p.kids[i]):
         return True
     return False
 
@@ -227,11 +240,11 @@ def destination_town(doc: Document, c: Candidate, loc: Location, *, skip) -> Loc
         return loc
     sdoc = c.head.doc
     for p in sentence_places(doc, c.sent):
-        span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
+        span = char_span(sdoc, p.start, p.end)
         if span is None or p.iso != loc.iso or span.root.dep_ != "pobj":
             continue
         prep = span.root.head
-        if prep.lower_ in ("to", "into") and prep.head.lemma_.lower() in MOTION_WORDS:
+        if prep.lower_ in ("to", "into") and head_of(prep).lemma_.lower() in MOTION_WORDS:
             town = paragraph_town(doc, c, iso=loc.iso, skip=skip)
             return town or loc
     return loc
@@ -262,17 +275,18 @@ def implied_scene(doc: Document, c: Candidate, *, towns_only: bool = False, gaze
     own = clause_tokens(c)
     # "cordoned off the area and arrested ...": the area of a coordinated verb is ours too;
     # "encircled the city ... and its fighters have been battling": so is the town
-    extra = [t for t in c.sent if t not in own and (t.lower_ in AREA_ANAPHORS or (
+    own_ids = {t.i for t in own}
+    extra = [t for t in _sentence_tokens(c) if t.i not in own_ids and (t.lower_ in AREA_ANAPHORS or (
         t.lower_ in TOWN_ANAPHORS and t.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj")))]
     for tok in own + extra:
         word = tok.lower_
         if towns_only and word not in TOWN_ANAPHORS:
             continue
         if not _definite(tok) or any(ch.dep_ == "prep" and ch.lower_ == "of" and not _of_country(ch)
-                                     for ch in tok.children):
+                                     for ch in kids(tok)):
             continue
         if word == "capital" and gazetteer is not None and focus is not None \
-                and not any(ch.dep_ in ("amod", "compound") for ch in tok.children):
+                and not any(ch.dep_ in ("amod", "compound") for ch in kids(tok)):
             # "the capital" (not "the provincial capital"): the focus country's capital city
             cap = gazetteer.capital(focus.iso)
             if cap is not None:
@@ -296,7 +310,7 @@ def implied_scene(doc: Document, c: Candidate, *, towns_only: bool = False, gaze
         elif word == "country" and focus is not None:
             return country_location(focus)
         elif word in DIRECTIONS and focus is not None and tok.dep_ == "pobj" \
-                and tok.head.lower_ in LOCATIVE_PREPS | {"for", "across"}:
+                and head_of(tok).lower_ in LOCATIVE_PREPS | {"for", "across"}:
             name = f"{DIRECTIONS[word]} {focus.country}"      # "northwest Syria", "central Mali"
             return Location(name=name, country=focus.country, iso=focus.iso, precision="region")
     return None
@@ -313,21 +327,32 @@ def town_of(p, word: str) -> Location:
 
 def clause_tokens(c: Candidate) -> list:
     start, end = clause_span(c.head)
-    return [t for t in c.sent if start <= t.idx < end] or list(c.sent)
+    toks = _sentence_tokens(c)
+    return [t for t in toks if start <= t.idx < end] or toks
+
+
+def _sentence_tokens(c: Candidate) -> list:
+    return parse_of(c.sent.doc).toks[c.sent.start:c.sent.end]
 
 
 def _definite(tok) -> bool:
     return any(ch.dep_ in ("det", "poss") and ch.lower_ in ("the", "its", "their", "this", "that")
-               for ch in tok.children)
+               for ch in kids(tok))
 
 
 def _of_country(prep) -> bool:
     """"the north of the country": still the focus country."""
-    return any(g.dep_ == "pobj" and g.lower_ == "country" for g in prep.children)
+    return any(g.dep_ == "pobj" and g.lower_ == "country" for g in kids(prep))
 
 
 def focus_place(doc: Document):
     """The document's most named country (a Place of it), ignoring places inside group names."""
+    if doc.spacy is not None:     # asked for by most events of the document
+        return per_call(doc.spacy, ("focus_place",), lambda: _focus_place(doc))
+    return _focus_place(doc)
+
+
+def _focus_place(doc: Document):
     votes = Counter(p.iso for p in doc.places if p.iso and not _in_actor_name(doc, p))
     if not votes:
         return None
@@ -358,12 +383,12 @@ FOLLOW_UP_NOUNS = WORDS["follow_up_nouns"]
 
 def follows_up(c: Candidate) -> bool:
     """The clause refers back to an incident just told ("later", "the attackers", "detonated it")."""
-    for tok in c.sent:      # the sentence names no place at all, so any of its clauses may tie it back
+    for tok in _sentence_tokens(c):   # the sentence names no place, so any of its clauses may tie it back
         if tok.lower_ in FOLLOW_UP_ADVERBS and tok.dep_ == "advmod":
             return True
         if tok.lower_ in FOLLOW_UP_NOUNS and _definite(tok):
             return True
-        if tok.lower_ in ("it", "them") and tok.dep_ == "dobj" and tok.head.pos_ == "VERB":
+        if tok.lower_ in ("it", "them") and tok.dep_ == "dobj" and head_of(tok).pos_ == "VERB":
             return True
     return False
 
@@ -377,13 +402,13 @@ def earlier_scene(doc: Document, before: int, *, iso: str | None, within: int | 
     for p in reversed([p for p in doc.places if p.end <= before and p.precision in ("city", "near", "region")
                        and (iso is None or p.iso == iso) and not _in_actor_name(doc, p)
                        and (within is None or before - p.start <= within)]):
-        span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
+        span = char_span(sdoc, p.start, p.end)
         if span is None or not len(span) or in_aside(doc.text, p.start):
             continue
         root = span.root
-        while root.dep_ in ("conj", "appos", "compound") and root.head.i != root.i:
-            root = root.head
-        if (root.dep_ == "pobj" and root.head.lower_ not in ("from", "by")) or root.dep_ in ("dobj", "nsubjpass"):
+        while root.dep_ in ("conj", "appos", "compound") and head_of(root).i != root.i:
+            root = head_of(root)
+        if (root.dep_ == "pobj" and head_of(root).lower_ not in ("from", "by")) or root.dep_ in ("dobj", "nsubjpass"):
             # "in Gusau, Zamfara state": the town, not the state that locates it
             towns = [q for q in doc.places if p.start - 80 <= q.start < p.start and _contains(p, q)]
             return towns[-1] if towns else p
@@ -417,13 +442,21 @@ def demonym_location(c: Candidate, *, gazetteer) -> Location | None:
 
 def clause_span(head) -> tuple[int, int]:
     """Character range of the trigger's clause, without coordinated clauses of other verbs."""
-    verb = clause_verb(head)
+    p = parse_of(head.doc)
+    key = ("clause_span", head.i)
+    if key not in p.memo:
+        p.memo[key] = _clause_span(p, head)
+    return p.memo[key]
+
+
+def _clause_span(p, head) -> tuple[int, int]:
+    verb = clause_verb_at(p, head.i)
     skip = set()
-    for ch in verb.children:
-        if ch.dep_ in ("conj", "ccomp", "parataxis") and ch.pos_ in ("VERB", "AUX") and ch.i != head.i \
-                and head.i not in {t.i for t in ch.subtree}:
-            skip |= {t.i for t in ch.subtree}
-    toks = [t for t in verb.subtree if t.i not in skip] or [head]
+    for ch in p.kids[verb]:
+        if p.dep[ch] in ("conj", "ccomp", "parataxis") and p.pos[ch] in ("VERB", "AUX") and ch != head.i \
+                and head.i not in p.subtree(ch):
+            skip |= p.subtree(ch)
+    toks = [p.toks[i] for i in p.subtree(verb) if i not in skip] or [head]
     return min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
 
 
@@ -443,15 +476,14 @@ def window(doc: Document, start: int, main: Span, *, helpers: Helpers) -> DateWi
 def split_places(doc: Document, c: Candidate) -> list:
     """Places coordinated in the trigger's clause ('in Iraq and Syria', 'in A, B and C')."""
     sdoc = c.head.doc
-    verb = clause_verb(c.head)
-    scope = {t.i for t in verb.subtree}
+    scope = parse_of(sdoc).subtree(clause_verb_at(parse_of(sdoc), c.head.i))
     # a coordinated list attached to another event's clause of the same sentence is not ours
     found = []
     skip = not_scenes(doc, c)
     for p in sentence_places(doc, c.sent):
         if p.start in skip:
             continue
-        span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
+        span = char_span(sdoc, p.start, p.end)
         if span is None:
             continue
         # an aside may make the parser hang the list's tail on its own clause
@@ -509,10 +541,10 @@ def _locative(tok) -> bool:
     """The place list says where it happened ('in A and B'), not where from or to."""
     # "over the Odesa, Mykolaiv and Kherson regions": the list names the pobj noun
     for _ in range(6):
-        if tok.dep_ not in ("conj", "nmod", "compound", "appos") or tok.head.i == tok.i:
+        if tok.dep_ not in ("conj", "nmod", "compound", "appos") or head_of(tok).i == tok.i:
             break
-        tok = tok.head
-    prep = tok.head
-    if tok.dep_ == "pobj" and prep.lower_ == "of" and prep.head.lemma_.lower() in PLACE_NOUNS:
-        tok = prep.head       # "in the towns of A and B", "in the cities of A (...) and B"
-    return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS
+        tok = head_of(tok)
+    prep = head_of(tok)
+    if tok.dep_ == "pobj" and prep.lower_ == "of" and head_of(prep).lemma_.lower() in PLACE_NOUNS:
+        tok = head_of(prep)       # "in the towns of A and B", "in the cities of A (...) and B"
+    return tok.dep_ == "pobj" and head_of(tok).lower_ in LOCATIVE_PREPS
