@@ -754,9 +754,8 @@ def classify(a: _Side, b: _Side, passages: list[dict]) -> tuple[str, _Side, _Sid
                     and _credited(quoter, p["a_start"], p["a_end"], other.text[p["b_start"]:p["b_end"]], other.outlet)]
         if credited:
             return "quotes", quoter, other, credited
-    shared_numbers = a.numbers & b.numbers
-    shared_sources = a.sources & b.sources
-    if strong >= 1 and len(shared_numbers) >= 2 and shared_sources:
+    # numbers and named sources are read from the texts only when the aligned text could count
+    if strong >= 1 and len(a.numbers & b.numbers) >= 2 and a.sources & b.sources:
         return "same_underlying_report", copier, source, oriented
     return None
 
