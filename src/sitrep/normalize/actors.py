@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..memo import BoundedMemo
 from ..model import Document, Entity, Mention
 from ..pipeline import stage
 
@@ -157,8 +158,10 @@ class ActorTable:
     by_exact: dict[str, str] = field(default_factory=dict)        # case-sensitive alias -> id
     # actor_key and _token_key by spelling: names and words recur across documents, and the
     # key is a pure function of the text.  Bounded (cleared when full), owned by the table.
-    _keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-    _token_keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _keys: BoundedMemo[str, str] = field(default_factory=lambda: BoundedMemo(actor_key, size=_KEY_MEMO_SIZE),
+                                         repr=False, compare=False)
+    _token_keys: BoundedMemo[str, str] = field(default_factory=lambda: BoundedMemo(_token_key, size=_KEY_MEMO_SIZE),
+                                               repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ActorTable":
@@ -185,21 +188,11 @@ class ActorTable:
 
     def key(self, text: str) -> str:
         """:func:`actor_key` of ``text``, memoised."""
-        key = self._keys.get(text)
-        if key is None:
-            if len(self._keys) >= _KEY_MEMO_SIZE:
-                self._keys.clear()
-            key = self._keys[text] = actor_key(text)
-        return key
+        return self._keys(text)
 
     def token_key(self, text: str) -> str:
         """The key of one token's text (:func:`_token_key`), memoised."""
-        key = self._token_keys.get(text)
-        if key is None:
-            if len(self._token_keys) >= _KEY_MEMO_SIZE:
-                self._token_keys.clear()
-            key = self._token_keys[text] = _token_key(text)
-        return key
+        return self._token_keys(text)
 
     def lookup(self, text: str) -> Actor | None:
         """The actor a surface form names, if the table knows it."""

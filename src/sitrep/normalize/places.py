@@ -19,6 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..memo import BoundedMemo
 from ..model import Document, Location, Place
 from ..pipeline import stage
 from .actors import token_table
@@ -209,10 +210,10 @@ class Gazetteer:
         self._memo: dict[str, list[tuple]] = {}
         # bounded memos of pure functions of the text (and the lookup's arguments): a
         # document names its places many times over, and news names the same places
-        self._keys: dict[str, str] = {}
-        self._lookups: dict[tuple, list[Candidate]] = {}
-        self._place_names: dict[str, bool] = {}
-        self._cands: dict[tuple, Candidate] = {}       # row -> Candidate
+        self._keys = BoundedMemo(_clean_key, size=_MEMO_SIZE)
+        self._lookups = BoundedMemo(self._lookup_key, size=_MEMO_SIZE)
+        self._place_names = BoundedMemo(self._is_place_name, size=_MEMO_SIZE)
+        self._cands = BoundedMemo(self._new_candidate, size=_MEMO_SIZE)    # row -> Candidate
         self.country_names: dict[str, str] = {}          # ISO2 -> English name
         self.country_keys: dict[str, str] = {}           # key -> ISO2 (names and aliases)
         self.demonyms: dict[str, str] = {}               # key -> ISO2
@@ -322,12 +323,7 @@ class Gazetteer:
                                     "FROM places p WHERE p.gid = ?", (gid,)).fetchall()
 
     def _candidate(self, row: tuple) -> Candidate:
-        cand = self._cands.get(row)
-        if cand is None:
-            if len(self._cands) >= _MEMO_SIZE:
-                self._cands.clear()
-            cand = self._cands[row] = self._new_candidate(row)
-        return cand
+        return self._cands(row)
 
     def _new_candidate(self, row: tuple) -> Candidate:
         gid, name, kind, cc, admin1, lat, lon, pop, q = row
@@ -360,12 +356,7 @@ class Gazetteer:
 
     def _key(self, text: str) -> str:
         """:func:`_clean_key` of ``text``, memoised."""
-        key = self._keys.get(text)
-        if key is None:
-            if len(self._keys) >= _MEMO_SIZE:
-                self._keys.clear()
-            key = self._keys[text] = _clean_key(text)
-        return key
+        return self._keys(text)
 
     def country_of(self, text: str) -> str | None:
         """ISO2 of a country name, alias or demonym ("Libya", "DRC", "Syrian"), else None."""
@@ -408,12 +399,11 @@ class Gazetteer:
             hash(memo_key)
         except TypeError:   # points that are no pairs: not memoised
             return self._lookup(name, focus=focus, near=near, region=region)
-        found = self._lookups.get(memo_key)
-        if found is None:
-            if len(self._lookups) >= _MEMO_SIZE:
-                self._lookups.clear()
-            found = self._lookups[memo_key] = self._lookup(name, focus=focus, near=near, region=region)
-        return list(found)   # (Candidates are frozen; the list is the caller's)
+        return list(self._lookups(memo_key))   # (Candidates are frozen; the list is the caller's)
+
+    def _lookup_key(self, memo_key: tuple) -> list[Candidate]:
+        name, focus, near, region = memo_key
+        return self._lookup(name, focus=focus, near=None if near is None else list(near), region=region)
 
     def _lookup(self, name: str, *, focus: str | None,
                 near: list[tuple[float, float]] | None, region: bool) -> list[Candidate]:
@@ -502,12 +492,7 @@ class Gazetteer:
         """
         if not isinstance(text, str):
             return False
-        known = self._place_names.get(text)
-        if known is None:
-            if len(self._place_names) >= _MEMO_SIZE:
-                self._place_names.clear()
-            known = self._place_names[text] = self._is_place_name(text)
-        return known
+        return self._place_names(text)
 
     def _is_place_name(self, text: str) -> bool:
         if not text.strip() or text.strip().islower():
