@@ -80,7 +80,7 @@ class Pending:
             for name, items in find_reuse(docs, index=self._index, fetch=store.reuse_document,
                                           sides=self._sides).items():
                 self.found.setdefault(name, []).extend(items)
-            store.write_reuse_entries([(d.id, d.doc, *_entry_row(self._index, d.doc)) for d in docs])
+            store.write_reuse_entries([(d.id, d.doc, *_entry_row(self._index, d.doc, release=True)) for d in docs])
             rows = [(k, d.id, ev.id) for d in docs for ev in d.events for k in fusion.blocking_keys(ev)]
             store.write_event_blocks([d.id for d in docs], rows)
             self.new_blocks.update(k for k, _, _ in rows)
@@ -148,8 +148,8 @@ class _Recent(OrderedDict):
             self.popitem(last=False)
 
 
-def _entry_row(index: ReuseIndex, name: str) -> tuple:
-    (earliest, latest), bands, wbands = index.entry(name)
+def _entry_row(index: ReuseIndex, name: str, *, release: bool = False) -> tuple:
+    (earliest, latest), bands, wbands = index.entry(name, release=release)
     return earliest, latest, bands, wbands
 
 
@@ -164,7 +164,7 @@ def _load_index(store) -> ReuseIndex:
             store.conn.execute("DELETE FROM state WHERE key=?", (INDEX_KEY,))
     index = ReuseIndex()
     for name, published, bands, wbands in store.reuse_entries():
-        index.add_entry(name, published, bands, wbands)
+        index.add_entry(name, published, bands, wbands, keep=False)   # the rows stay in the store
     return index
 
 

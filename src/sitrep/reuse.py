@@ -420,12 +420,18 @@ class _BandTable:
             self._merge()
 
     def _merge(self) -> None:
-        keys = np.concatenate([self._keys, np.concatenate(self._tail_keys).T], axis=1)
-        owner = np.concatenate([self._owner, np.repeat(np.concatenate(self._tail_owner)[None, :], self.bands, 0)],
-                               axis=1)
-        order = np.argsort(keys, axis=1, kind="stable")
-        self._keys = np.take_along_axis(keys, order, axis=1)
-        self._owner = np.take_along_axis(owner, order, axis=1)
+        # band by band: the temporaries of one sort are one band's, not the whole table's
+        tail_keys = np.concatenate(self._tail_keys)        # (rows, bands)
+        tail_owner = np.concatenate(self._tail_owner)
+        n = self._keys.shape[1] + len(tail_owner)
+        keys = np.empty((self.bands, n), dtype=np.uint64)
+        owner = np.empty((self.bands, n), dtype=np.int32)
+        for j in range(self.bands):
+            k = np.concatenate([self._keys[j], tail_keys[:, j]])
+            o = np.concatenate([self._owner[j], tail_owner])
+            order = np.argsort(k, kind="stable")
+            keys[j], owner[j] = k[order], o[order]
+        self._keys, self._owner = keys, owner
         self._tail_keys, self._tail_owner, self._tail_len = [], [], 0
         self._tail_maps = [{} for _ in range(self.bands)]
 
@@ -478,8 +484,9 @@ class _BandTable:
 class _Entry:
     number: int                 # the document's number in the band tables
     published: tuple[str | None, str | None]
-    bands: np.ndarray           # (sentences, bands) uint64: band hashes of 5-word shingle signatures
-    wbands: np.ndarray          # (sentences, word bands) uint64: of content-word-set signatures
+    bands: np.ndarray | None    # (sentences, bands) uint64: band hashes of 5-word shingle signatures
+    wbands: np.ndarray | None   # (sentences, word bands) uint64: of content-word-set signatures
+    # (None once released: the store keeps them, see ReuseIndex.entry)
 
 
 INDEX_VERSION = 2
@@ -553,24 +560,34 @@ class ReuseIndex:
                 found.append((other, c))
         return sorted(found, key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]
 
-    def _insert(self, name: str, published, bands: np.ndarray, wbands: np.ndarray) -> None:
+    def _insert(self, name: str, published, bands: np.ndarray, wbands: np.ndarray, *, keep: bool = True) -> None:
         self.remove(name)
         number = len(self._names)
         self._names.append(name)
-        self._docs[name] = _Entry(number, tuple(published), bands, wbands)
+        self._docs[name] = _Entry(number, tuple(published), bands if keep else None, wbands if keep else None)
         self._table.add(bands, number)
         self._wtable.add(wbands, number)
 
     # ---- persistence ------------------------------------------------------------------------
-    def entry(self, name: str) -> tuple[tuple[str | None, str | None], bytes, bytes]:
-        """(published pair, band hashes, word band hashes) of one document, for the store."""
-        e = self._docs[name]
-        return e.published, e.bands.astype("<u8").tobytes(), e.wbands.astype("<u8").tobytes()
+    def entry(self, name: str, *, release: bool = False) -> tuple[tuple[str | None, str | None], bytes, bytes]:
+        """(published pair, band hashes, word band hashes) of one document, for the store.
 
-    def add_entry(self, name: str, published, bands: bytes, wbands: bytes) -> None:
-        """Put back a document stored with :meth:`entry` (no text needed)."""
+        ``release``: the caller keeps the entry (the corpus step stores it as a row), so the
+        index drops its copy of the band hashes (its tables still hold them for queries).
+        """
+        e = self._docs[name]
+        if e.bands is None or e.wbands is None:
+            raise ValueError(f"reuse index entry {name!r} was released to the store")
+        out = e.published, e.bands.astype("<u8").tobytes(), e.wbands.astype("<u8").tobytes()
+        if release:
+            e.bands = e.wbands = None
+        return out
+
+    def add_entry(self, name: str, published, bands: bytes, wbands: bytes, *, keep: bool = True) -> None:
+        """Put back a document stored with :meth:`entry` (no text needed); ``keep=False``
+        when the store keeps the entry and the index only needs its tables."""
         self._insert(name, tuple(published), self._decode(bands, self._table.bands),
-                     self._decode(wbands, self._wtable.bands))
+                     self._decode(wbands, self._wtable.bands), keep=keep)
 
     @staticmethod
     def _decode(raw: bytes, width: int) -> np.ndarray:
@@ -585,6 +602,8 @@ class ReuseIndex:
         def enc(arr: np.ndarray) -> str:
             return base64.b64encode(arr.astype("<u8").tobytes()).decode("ascii")
 
+        if any(e.bands is None or e.wbands is None for e in self._docs.values()):
+            raise ValueError("reuse index entries were released to the store; it cannot be saved whole")
         docs = {name: {"published": list(e.published), "bands": enc(e.bands), "wbands": enc(e.wbands)}
                 for name, e in self._docs.items()}
         return json.dumps({**self.settings(), "docs": docs}).encode("utf-8")
