@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from importlib import resources
 
-from ..normalize.actors import doc_text, token_table
+from ..nlp import doc_text, token_table
 
 __all__ = ["Speaker", "Context", "context_for", "attribution_for", "speaker_for", "speakers_by_sentence",
            "hedge_cue", "SPEECH_VERBS"]

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..memo import BoundedMemo
+from ..nlp import doc_text, token_table
 from ..model import Document, Entity, Mention
 from ..pipeline import stage
 
@@ -341,65 +342,6 @@ def _caps_at(sdoc, idx: int) -> bool:
         letters = [c for c in line if c.isalpha()]
         memo[a] = len(letters) >= 4 and all(c.isupper() for c in letters)
     return memo[a]
-
-
-def doc_text(sdoc) -> str:
-    """``sdoc.text``, kept on the Doc: spaCy joins it from the tokens at every access."""
-    text = sdoc.user_data.get("sitrep.text")
-    if text is None:
-        text = sdoc.user_data["sitrep.text"] = sdoc.text
-    return text
-
-
-class _Tokens:
-    """Plain per-token lists of one Doc, built in one pass and kept on it (:func:`token_table`).
-
-    Every ``sdoc[i]`` makes a new Token and every ``.lower_`` or ``.pos_`` is a string-store
-    lookup; the rules below read each token many times over.
-    """
-
-    def __init__(self, sdoc):
-        self.text: list[str] = []
-        self.lower: list[str] = []
-        self.idx: list[int] = []
-        self.space: list[bool] = []
-        self.punct: list[bool] = []
-        self.alpha: list[bool] = []
-        self.pos: list[str] = []
-        self.lemma: list[str] = []
-        self.ent: list[str] = []
-        self.sent_start: list[bool | None] = []
-        spaces: list[str] = []
-        for t in sdoc:
-            spaces.append(t.whitespace_)
-            self.text.append(t.text)
-            self.lower.append(t.lower_)
-            self.idx.append(t.idx)
-            self.space.append(t.is_space)
-            self.punct.append(t.is_punct)
-            self.alpha.append(t.is_alpha)
-            self.pos.append(t.pos_)
-            self.lemma.append(t.lemma_)
-            self.ent.append(t.ent_type_)
-            self.sent_start.append(t.is_sent_start)
-        # the entities as (start, end, label): Doc.ents builds new Spans at each access
-        self.ents: list[tuple[int, int, str]] = [(e.start, e.end, e.label_) for e in sdoc.ents]
-        if "sitrep.text" not in sdoc.user_data:   # what Doc.text joins, without a second pass
-            sdoc.user_data["sitrep.text"] = "".join(w + sp for w, sp in zip(self.text, spaces))
-        self.doc_text: str = sdoc.user_data["sitrep.text"]
-
-    def span_text(self, start: int, end: int) -> str:
-        """``sdoc[start:end].text`` without building the Span."""
-        if start >= end:
-            return ""
-        return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
-
-
-def token_table(sdoc) -> _Tokens:
-    toks = sdoc.user_data.get("sitrep.entity_tokens")
-    if toks is None:
-        toks = sdoc.user_data["sitrep.entity_tokens"] = _Tokens(sdoc)
-    return toks
 
 
 def _table_matches(sdoc, m: EntityMatcher) -> list[_Cand]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..memo import BoundedMemo
 from ..model import Document, Location, Place
 from ..pipeline import stage
-from .actors import token_table
+from ..nlp import token_table
 
 # ---- name keys (shared with the builder) ----------------------------------------------
 

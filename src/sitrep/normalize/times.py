@@ -26,7 +26,7 @@ from dateparser.date import DateDataParser
 
 from ..model import DateWindow, Document, TimeMention
 from ..pipeline import stage
-from .actors import doc_text
+from ..nlp import doc_text
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,10 @@ from bisect import bisect_left
 from functools import lru_cache, wraps
 
 import numpy
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_TITLE, LEMMA, LIKE_NUM, LOWER, POS, TAG
+from spacy.attrs import DEP, HEAD, IS_TITLE, LIKE_NUM, TAG
 
 from ...model import Document, Location, Place
+from ...nlp import token_table
 from .rules import PLACE_ENTS, Rules
 
 
@@ -32,23 +33,22 @@ class Parse:
 
     def __init__(self, sdoc):
         self.doc = sdoc
-        self.text = sdoc.text           # Doc.text joins every token's text on each call
+        shared = token_table(sdoc)      # the lists the earlier stages already read
+        self.text = shared.doc_text
         self.toks = list(sdoc)
         n = len(self.toks)
-        arr = sdoc.to_array([LEMMA, LOWER, POS, TAG, DEP, ENT_TYPE, LIKE_NUM, IS_TITLE])
+        self.lower, self.pos, self.ent = shared.lower, shared.pos, shared.ent
+        self.lemma = [w.lower() for w in shared.lemma]
+        arr = sdoc.to_array([TAG, DEP, LIKE_NUM, IS_TITLE])
         strings = sdoc.vocab.strings
-        cols = arr.T.tolist() if n else [[] for _ in range(8)]
+        cols = arr.T.tolist() if n else [[] for _ in range(4)]
 
-        def text_of(col, lower=False):
-            names = {h: (strings[h].lower() if lower else strings[h]) for h in set(col)}
+        def text_of(col):
+            names = {h: strings[h] for h in set(col)}
             return [names[h] for h in col]
-        self.lemma = text_of(cols[0], lower=True)
-        self.lower = text_of(cols[1])
-        self.pos = text_of(cols[2])
-        self.tag = text_of(cols[3])
-        self.dep = text_of(cols[4])
-        self.ent = text_of(cols[5])
-        self.like_num, self.is_title = cols[6], cols[7]        # 0 or 1
+        self.tag = text_of(cols[0])
+        self.dep = text_of(cols[1])
+        self.like_num, self.is_title = cols[2], cols[3]        # 0 or 1
         # heads are stored relative to the token, as unsigned ints
         rel = sdoc.to_array([HEAD]).astype(numpy.int64).tolist() if n else []
         self.head = [i + r for i, r in enumerate(rel)]
@@ -133,14 +133,9 @@ def per_token(name: str):
     def deco(f):
         @wraps(f)
         def memoised(tok, *args, **kwargs):
-            memo = tok.doc.user_data.get(MEMO_KEY) if tok is not None else None
-            if memo is None:
+            if tok is None:
                 return f(tok, *args, **kwargs)
-            key = (name, tok.i)
-            if key in memo:
-                return memo[key]
-            got = memo[key] = f(tok, *args, **kwargs)
-            return got
+            return per_call(tok.doc, (name, tok.i), lambda: f(tok, *args, **kwargs))
         return memoised
     return deco
 
